@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// Structural checker for the conformance vectors in spec/vectors/<component>/*.json.
+//
+// Plain Node 20, no dependencies. It enforces the rules of spec/schema/vector.schema.json
+// and cross-checks every vector against the spec data (spec/common.json and the component
+// file): operation names and kinds, argument names and value types, result field names,
+// error codes/names, event names and their exact field sets. It does NOT execute the
+// vectors; expected values are written by hand from spec/*.md.
+//
+// Usage: node scripts/check-vectors.mjs [file.json ...]
+// Exits 1 with a message naming the file and step on the first problem found.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, dirname, basename, resolve, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SPEC = join(ROOT, 'spec');
+
+const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
+
+const common = readJson(join(SPEC, 'common.json'));
+const schema = readJson(join(SPEC, 'schema', 'vector.schema.json'));
+
+const COMPONENTS = {
+  RateLimiter: { dir: 'rate-limiter', spec: readJson(join(SPEC, 'rate-limiter.json')) },
+  CircuitBreaker: { dir: 'circuit-breaker', spec: readJson(join(SPEC, 'circuit-breaker.json')) },
+};
+
+// The literal key vectors use for "a role this contract does not define" (expect UnknownRole).
+const UNKNOWN_ROLE_KEY = 'UNKNOWN';
+
+class VectorError extends Error {}
+const fail = (where, msg) => {
+  throw new VectorError(`${where}: ${msg}`);
+};
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const keysOf = (o) => Object.keys(o);
+const sameKeySet = (a, b) => a.length === b.length && a.every((k) => b.includes(k));
+const describeKeys = (ks) => (ks.length ? ks.join(', ') : '(none)');
+
+// Both stacks run every vector: items limited to one stack cannot appear in one.
+const onBothStacks = (item) => !item.stacks || (item.stacks.includes('evm') && item.stacks.includes('wasm'));
+
+const UINT_BITS = { uint8: 8, uint16: 16, uint32: 32, uint64: 64 };
+
+function checkKeys(where, obj, { required = [], allowed }) {
+  if (!isObject(obj)) fail(where, `must be an object, got ${JSON.stringify(obj)}`);
+  for (const k of required) if (!(k in obj)) fail(where, `missing required key "${k}"`);
+  if (allowed) for (const k of keysOf(obj)) if (!allowed.includes(k)) fail(where, `unexpected key "${k}" (allowed: ${allowed.join(', ')})`);
+}
+
+function buildContext(componentName) {
+  const { spec } = COMPONENTS[componentName];
+  const ops = new Map();
+  for (const op of [...common.operations, ...spec.operations]) {
+    if (ops.has(op.name)) throw new Error(`spec: operation ${op.name} defined twice for ${componentName}`);
+    ops.set(op.name, op);
+  }
+  const errors = new Map();
+  for (const e of [...common.errors, ...spec.errors]) errors.set(e.name, e);
+  const events = new Map();
+  for (const e of [...common.events, ...spec.events]) events.set(e.name, e);
+  const denialCodes = new Set((spec.denials ?? []).map((d) => d.code));
+  return {
+    componentName,
+    spec,
+    ops,
+    errors,
+    events,
+    denialCodes,
+    types: spec.types ?? {},
+    enums: spec.enums ?? {},
+    roles: spec.roles,
+    actors: {},
+  };
+}
+
+// Value conventions of spec/vectors/README.md.
+function checkValue(ctx, where, type, value, { eventField = false } = {}) {
+  if (type in UINT_BITS) {
+    let n;
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) fail(where, `${type} must be a safe integer (use a decimal string above 2^53), got ${value}`);
+      n = BigInt(value);
+    } else if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value)) {
+      n = BigInt(value);
+    } else fail(where, `${type} must be a JSON integer or decimal string, got ${JSON.stringify(value)}`);
+    if (n < 0n || n >= 1n << BigInt(UINT_BITS[type])) fail(where, `${value} out of range for ${type}`);
+    return;
+  }
+  switch (type) {
+    case 'bool':
+      if (typeof value !== 'boolean') fail(where, `bool must be true/false, got ${JSON.stringify(value)}`);
+      return;
+    case 'string':
+      if (typeof value !== 'string') fail(where, `string expected, got ${JSON.stringify(value)}`);
+      return;
+    case 'bytes32':
+      if (typeof value !== 'string' || !/^0x[0-9a-f]{64}$/.test(value)) fail(where, `bytes32 must be 0x + 64 lowercase hex digits, got ${JSON.stringify(value)}`);
+      return;
+    case 'address': {
+      if (typeof value !== 'string' || !value.startsWith('@')) fail(where, `address must be "@actor", got ${JSON.stringify(value)}`);
+      const actor = value.slice(1);
+      if (!(actor in ctx.actors)) fail(where, `address ${value} names an actor not declared in "actors"`);
+      return;
+    }
+    case 'role': {
+      if (typeof value !== 'string') fail(where, `role must be a spec role key, got ${JSON.stringify(value)}`);
+      if (eventField) {
+        if (!ctx.roles.includes(value)) fail(where, `event role ${JSON.stringify(value)} is not a ${ctx.componentName} role (${ctx.roles.join(', ')})`);
+      } else if (!(value in common.roles) && value !== UNKNOWN_ROLE_KEY) {
+        fail(where, `role ${JSON.stringify(value)} is neither a common.json role key nor "${UNKNOWN_ROLE_KEY}"`);
+      }
+      return;
+    }
+  }
+  if (type in ctx.enums) {
+    const allowed = Object.values(ctx.enums[type]);
+    if (typeof value !== 'number' || !allowed.includes(value)) fail(where, `${type} must be one of ${allowed.join(', ')} (number), got ${JSON.stringify(value)}`);
+    return;
+  }
+  if (type in ctx.types) {
+    const fields = ctx.types[type];
+    const names = fields.map((f) => f.name);
+    if (!isObject(value)) fail(where, `${type} must be an object with fields ${names.join(', ')}`);
+    if (!sameKeySet(keysOf(value), names)) fail(where, `${type} fields must be exactly {${names.join(', ')}}, got {${describeKeys(keysOf(value))}}`);
+    for (const f of fields) checkValue(ctx, `${where}.${f.name}`, f.type, value[f.name], { eventField });
+    return;
+  }
+  fail(where, `spec type "${type}" unknown to the checker`);
+}
+
+function checkNamedValues(ctx, where, what, specFields, obj, opts) {
+  const expected = specFields.map((f) => f.name);
+  if (!isObject(obj)) fail(where, `must be an object`);
+  if (!sameKeySet(keysOf(obj), expected)) fail(where, `${what} must be exactly {${describeKeys(expected)}}, got {${describeKeys(keysOf(obj))}}`);
+  for (const f of specFields) checkValue(ctx, `${where}.${f.name}`, f.type, obj[f.name], opts);
+}
+
+// The shape of a return value (spec/README.md "Return values").
+function returnFields(ctx, op) {
+  const r = op.returns ?? [];
+  if (r.length === 1 && r[0].type in ctx.types) return ctx.types[r[0].type];
+  return r;
+}
+
+function checkError(ctx, where, error) {
+  checkKeys(where, error, { required: ['code', 'name'], allowed: keysOf(schema.$defs.step.properties.expect.properties.error.properties) });
+  if (!Number.isInteger(error.code)) fail(where, `error.code must be an integer`);
+  const spec = ctx.errors.get(error.name);
+  if (!spec) fail(where, `error "${error.name}" is not defined in common.json or the ${ctx.componentName} spec (policy denials are not errors)`);
+  if (spec.code !== error.code) fail(where, `error ${error.name} has code ${spec.code} in the spec, vector says ${error.code}`);
+  if (!onBothStacks(spec)) fail(where, `error ${error.name} exists only on ${spec.stacks.join(', ')}; vectors run on both stacks`);
+}
+
+function checkEvent(ctx, where, ev) {
+  checkKeys(where, ev, { required: schema.$defs.event.required, allowed: keysOf(schema.$defs.event.properties) });
+  const spec = ctx.events.get(ev.name);
+  if (!spec) fail(where, `event "${ev.name}" is not defined in common.json or the ${ctx.componentName} spec`);
+  if (!onBothStacks(spec)) fail(where, `event ${ev.name} exists only on ${spec.stacks.join(', ')}; vectors run on both stacks`);
+  checkNamedValues(ctx, `${where}.fields`, `${ev.name} fields`, spec.fields, ev.fields, { eventField: true });
+  if ('code' in ev.fields && !ctx.denialCodes.has(Number(ev.fields.code))) {
+    fail(`${where}.fields.code`, `${ev.fields.code} is not a ${ctx.componentName} denial code (${[...ctx.denialCodes].join(', ')})`);
+  }
+}
+
+function checkStep(ctx, where, step, prevAt) {
+  const stepDef = schema.$defs.step;
+  checkKeys(where, step, { required: stepDef.required, allowed: keysOf(stepDef.properties) });
+  if (!Number.isInteger(step.at) || step.at < 0) fail(`${where}.at`, `must be a non-negative integer, got ${JSON.stringify(step.at)}`);
+  if (step.at < prevAt) fail(`${where}.at`, `${step.at} is before the previous step's ${prevAt}; "at" must be non-decreasing`);
+  if ('note' in step && typeof step.note !== 'string') fail(`${where}.note`, 'must be a string');
+
+  const isCall = 'call' in step;
+  const isQuery = 'query' in step;
+  if (isCall === isQuery) fail(where, 'a step is either a call ("as" + "call") or a query ("query"), not both/neither');
+  if (isCall && !('as' in step)) fail(where, 'a call step needs "as"');
+  if (isQuery && 'as' in step) fail(where, 'a query step must not have "as"');
+
+  const opName = isCall ? step.call : step.query;
+  const kind = isCall ? 'execute' : 'query';
+  if (typeof opName !== 'string') fail(where, `"${isCall ? 'call' : 'query'}" must be a string`);
+  const op = ctx.ops.get(opName);
+  if (!op) fail(where, `${ctx.componentName} has no operation "${opName}"`);
+  if (op.kind !== kind) fail(where, `"${opName}" is a ${op.kind} operation, used as ${isCall ? 'a call' : 'a query'}`);
+  if (isCall) {
+    if (typeof step.as !== 'string' || !(step.as in ctx.actors)) fail(`${where}.as`, `actor ${JSON.stringify(step.as)} is not declared in "actors"`);
+  }
+
+  const specArgs = op.args ?? [];
+  if ('args' in step) {
+    checkNamedValues(ctx, `${where}.args`, `args of ${opName}`, specArgs, step.args);
+  } else if (specArgs.length) {
+    fail(where, `${opName} takes args {${specArgs.map((a) => a.name).join(', ')}} but the step has no "args"`);
+  }
+
+  const expectDef = stepDef.properties.expect;
+  const ex = step.expect;
+  checkKeys(`${where}.expect`, ex, { allowed: keysOf(expectDef.properties) });
+  if ('error' in ex) {
+    if ('result' in ex || 'events' in ex) fail(`${where}.expect`, '"error" excludes "result" and "events" (a reverted call changes and emits nothing)');
+    checkError(ctx, `${where}.expect.error`, ex.error);
+    return;
+  }
+  const rf = returnFields(ctx, op);
+  if (isQuery) {
+    if ('events' in ex) fail(`${where}.expect`, 'a query emits no events');
+    if (!('result' in ex)) fail(`${where}.expect`, 'a query step must give the expected "result"');
+  }
+  if ('result' in ex) {
+    if (!op.returns || op.returns.length === 0) fail(`${where}.expect.result`, `${opName} has no return value; omit "result"`);
+    checkNamedValues(ctx, `${where}.expect.result`, `result of ${opName}`, rf, ex.result);
+  } else if (op.returns && op.returns.length) {
+    fail(`${where}.expect`, `${opName} returns {${rf.map((f) => f.name).join(', ')}}; a successful step must give "result"`);
+  }
+  if ('events' in ex) {
+    if (!Array.isArray(ex.events)) fail(`${where}.expect.events`, 'must be an array');
+    if (ex.events.length === 0) fail(`${where}.expect.events`, 'empty list: omit "events" when the call emits none');
+    ex.events.forEach((ev, i) => checkEvent(ctx, `${where}.expect.events[${i}]`, ev));
+  }
+}
+
+function checkVector(file, expectedComponent) {
+  const rel = file.startsWith(ROOT + '/') ? relative(ROOT, file) : file;
+  let v;
+  try {
+    v = readJson(file);
+  } catch (e) {
+    fail(rel, `not valid JSON: ${e.message}`);
+  }
+  checkKeys(rel, v, { required: schema.required, allowed: keysOf(schema.properties) });
+  if (typeof v.name !== 'string' || !new RegExp(schema.properties.name.pattern).test(v.name)) fail(`${rel} name`, `must match ${schema.properties.name.pattern}`);
+  const stem = basename(file, '.json');
+  if (v.name !== stem) fail(`${rel} name`, `"${v.name}" must equal the file name "${stem}"`);
+  if (!schema.properties.component.enum.includes(v.component)) fail(`${rel} component`, `must be one of ${schema.properties.component.enum.join(', ')}`);
+  if (expectedComponent && v.component !== expectedComponent) fail(`${rel} component`, `"${v.component}" in the ${COMPONENTS[expectedComponent].dir}/ folder`);
+  if ('description' in v && typeof v.description !== 'string') fail(`${rel} description`, 'must be a string');
+
+  const ctx = buildContext(v.component);
+
+  // actors first: addresses anywhere else refer to them.
+  const actorRoles = schema.properties.actors.additionalProperties.items.enum;
+  checkKeys(`${rel} actors`, v.actors, { required: schema.properties.actors.required });
+  for (const [name, roles] of Object.entries(v.actors)) {
+    const w = `${rel} actors.${name}`;
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) fail(w, 'actor names are identifiers');
+    if (!Array.isArray(roles)) fail(w, 'must be an array of role keys');
+    if (new Set(roles).size !== roles.length) fail(w, 'roles must be unique');
+    for (const r of roles) {
+      if (!actorRoles.includes(r)) fail(w, `"${r}" is not a role key`);
+      if (!ctx.roles.includes(r)) fail(w, `${v.component} does not define role ${r}`);
+    }
+  }
+  ctx.actors = v.actors;
+
+  const initOp = ctx.spec.operations.find((o) => o.kind === 'init');
+  const initArgs = initOp.args.filter((a) => a.name !== 'admin');
+  checkNamedValues(ctx, `${rel} init`, 'init (initialize args other than admin)', initArgs, v.init);
+
+  if (!Array.isArray(v.steps) || v.steps.length < schema.properties.steps.minItems) fail(`${rel} steps`, 'must be a non-empty array');
+  let prevAt = 0;
+  v.steps.forEach((step, i) => {
+    checkStep(ctx, `${rel} steps[${i}]`, step, prevAt);
+    prevAt = step.at;
+  });
+  return v.steps.length;
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  const files = [];
+  if (argv.length) {
+    for (const a of argv) files.push([resolve(a), null]);
+  } else {
+    for (const [component, { dir }] of Object.entries(COMPONENTS)) {
+      const d = join(SPEC, 'vectors', dir);
+      if (!existsSync(d)) continue;
+      for (const f of readdirSync(d).filter((f) => f.endsWith('.json')).sort()) files.push([join(d, f), component]);
+    }
+  }
+  if (!files.length) {
+    console.error('check-vectors: no vector files found');
+    process.exit(1);
+  }
+  let steps = 0;
+  try {
+    for (const [file, component] of files) {
+      const inferred = component ?? Object.entries(COMPONENTS).find(([, c]) => basename(dirname(file)) === c.dir)?.[0] ?? null;
+      steps += checkVector(file, inferred);
+    }
+  } catch (e) {
+    if (e instanceof VectorError) {
+      console.error(`check-vectors: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  console.log(`check-vectors: ${files.length} files, ${steps} steps OK`);
+}
+
+main();

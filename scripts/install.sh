@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One command that installs everything this project needs on a fresh Debian 12 machine:
+# Debian packages (Rust-for-wasm toolchain, wasm tools, Prometheus), npm packages, the
+# Rust side (cosmwasm-check, crate sources). Idempotent: a second run does nothing new.
+# Run as root (CI does), or as a user with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install.sh: needs root (or sudo) for apt-get" >&2; exit 1
+  fi
+fi
+
+# Debian packages. rustc-web/cargo-web/rust-web-src: a Rust whose std sources let us
+# rebuild std for the wasm MVP feature set (TOOLCHAIN.md); lld: wasm-ld; wabt:
+# wasm-validate; binaryen: wasm-opt; prometheus: the metrics tests' server.
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld wabt binaryen prometheus jq curl ca-certificates)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  log "Debian packages already installed"
+fi
+
+log "npm ci"
+# A stamp of the lockfile's hash lets a second run skip the reinstall.
+lock_sha=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.vagus-lock-sha256 2>/dev/null)" = "$lock_sha" ]; then
+  echo "node_modules matches package-lock.json"
+else
+  npm ci --no-audit --no-fund
+  echo "$lock_sha" > node_modules/.vagus-lock-sha256
+fi
+
+log "Rust side (cosmwasm-check, crate sources)"
+bash scripts/install-rust.sh
+
+log "install complete"
