@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+
+/// @title VagusAccessFrame
+/// @notice The frame every Vagus contract shares (spec/frame.md): a fixed role set, `ADMIN`
+/// administering every role, a last-admin guard, guardian pause / admin unpause, and UUPS
+/// upgrades authorized by `ADMIN`.
+/// @dev Check order of every execute: the caller's role (`onlyRole`), then pause
+/// (`whenNotPaused`, only on liveness operations), then the arguments in the order they are
+/// listed, then effects. `ADMIN` is OpenZeppelin's `DEFAULT_ADMIN_ROLE` (0x00); role admins
+/// are never changed, so `getRoleAdmin` is `ADMIN` for every role.
+abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, PausableUpgradeable, UUPSUpgradeable {
+    /// @notice Incident responders: pause fast, trip and reset breakers.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    /// @notice A role management call named a role this contract does not define (1004).
+    error UnknownRole(bytes32 role);
+    /// @notice An address argument is the zero address (1005).
+    error InvalidAddress();
+    /// @notice executorId 0 is reserved (1006).
+    error InvalidExecutorId();
+    /// @notice actionId is all zero bytes (1007).
+    error InvalidActionId();
+    /// @notice Revoking or renouncing `ADMIN` from its last holder (1009).
+    error LastAdmin();
+
+    /// @custom:storage-location erc7201:vagus.storage.AccessFrame
+    struct AccessFrameStorage {
+        // Number of accounts holding ADMIN. AccessControl's role mapping cannot be
+        // enumerated, and the LastAdmin guard needs the count in O(1).
+        uint256 adminCount;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("vagus.storage.AccessFrame")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ACCESS_FRAME_STORAGE_LOCATION =
+        0xb4a7fec728661d6b83680bfa9941d880f4fd86c2099f0f03f62d642d5f6f9400;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    // ───────────────────────────── roles ─────────────────────────────
+
+    /// @notice Grants `role` to `account`. Granting a role already held changes nothing.
+    /// @dev Reverts `AccessControlUnauthorizedAccount` unless the caller holds `ADMIN`, then
+    /// `UnknownRole`, then `InvalidAddress`. Allowed while paused.
+    /// @param role One of this contract's roles.
+    /// @param account The account that receives it.
+    function grantRole(bytes32 role, address account) public override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireKnownRole(role);
+        _requireAddress(account);
+        _grantRole(role, account);
+    }
+
+    /// @notice Revokes `role` from `account`. Revoking a role not held changes nothing.
+    /// @dev Reverts `AccessControlUnauthorizedAccount` unless the caller holds `ADMIN`, then
+    /// `UnknownRole`, then `InvalidAddress`, then `LastAdmin` if `account` is the only
+    /// `ADMIN`. Allowed while paused (revocation is a safety operation).
+    /// @param role One of this contract's roles.
+    /// @param account The account that loses it.
+    function revokeRole(bytes32 role, address account) public override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireKnownRole(role);
+        _requireAddress(account);
+        _revokeRole(role, account);
+    }
+
+    /// @notice Drops `role` from the caller. Renouncing a role not held changes nothing.
+    /// @dev Anyone may call. Checks in spec/frame.md order: `AccessControlBadConfirmation`
+    /// unless `callerConfirmation` is the caller, then `UnknownRole`, then `LastAdmin` if
+    /// the caller is the only `ADMIN`.
+    /// @param role One of this contract's roles.
+    /// @param callerConfirmation Must be the caller's own address.
+    function renounceRole(bytes32 role, address callerConfirmation) public override {
+        if (callerConfirmation != _msgSender()) revert AccessControlBadConfirmation();
+        _requireKnownRole(role);
+        _revokeRole(role, callerConfirmation);
+    }
+
+    // ───────────────────────────── pause ─────────────────────────────
+
+    /// @notice Stops the liveness operations of this contract (fast path for guardians).
+    /// @dev Needs `GUARDIAN`; reverts `EnforcedPause` when already paused.
+    function pause() external onlyRole(GUARDIAN_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes the liveness operations (deliberate: governance only).
+    /// @dev Needs `ADMIN`; reverts `ExpectedPause` when not paused.
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    // ───────────────────────────── internals ─────────────────────────────
+
+    /// @dev Grants `ADMIN` to `admin` and nothing else.
+    // solhint-disable-next-line func-name-mixedcase
+    function __VagusAccessFrame_init(address admin) internal onlyInitializing {
+        __AccessControl_init();
+        __Pausable_init();
+        __UUPSUpgradeable_init();
+        _requireAddress(admin);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @dev Whether `role` belongs to this contract's fixed role set (its spec `roles`).
+    function _isKnownRole(bytes32 role) internal pure virtual returns (bool);
+
+    function _requireKnownRole(bytes32 role) internal pure {
+        if (!_isKnownRole(role)) revert UnknownRole(role);
+    }
+
+    function _requireAddress(address account) internal pure {
+        if (account == address(0)) revert InvalidAddress();
+    }
+
+    /// @dev The id checks every per-pair operation starts its argument validation with.
+    function _requirePair(uint64 executorId, bytes32 actionId) internal pure {
+        if (executorId == 0) revert InvalidExecutorId();
+        if (actionId == bytes32(0)) revert InvalidActionId();
+    }
+
+    /// @dev Keeps the ADMIN count that the LastAdmin guard reads.
+    function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
+        granted = super._grantRole(role, account);
+        if (granted && role == DEFAULT_ADMIN_ROLE) {
+            _getAccessFrameStorage().adminCount += 1;
+        }
+    }
+
+    /// @dev Refuses to remove the last ADMIN; a no-op revoke (role not held) never reverts.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        if (role == DEFAULT_ADMIN_ROLE && hasRole(role, account)) {
+            AccessFrameStorage storage $ = _getAccessFrameStorage();
+            if ($.adminCount == 1) revert LastAdmin();
+            // Safe: the account holds ADMIN, so the count is at least 2 here.
+            unchecked {
+                $.adminCount -= 1;
+            }
+        }
+        revoked = super._revokeRole(role, account);
+    }
+
+    /// @dev Upgrades need `ADMIN` (the timelock in production).
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+
+    function _getAccessFrameStorage() private pure returns (AccessFrameStorage storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            $.slot := ACCESS_FRAME_STORAGE_LOCATION
+        }
+    }
+}

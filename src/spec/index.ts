@@ -1,0 +1,9 @@
+/**
+ * Typed access to spec/*.json: components, roles (with their EVM ids), errors by code and
+ * by EVM signature, events, operations; and the EVM revert decoder that maps revert data
+ * to `{code, name, args}`.
+ */
+export * from "./types";
+export { COMPONENT_FILES, Component, Spec, defaultSpecDir, evmRoleId, loadSpec, readJson } from "./load";
+export { abiType, decodeRevert, revertDataOf, selectorOf, specErrorOf, type DecodedRevert } from "./evm";
+export { fromEvm, fromJson, toEvmArg, type Canonical, type EncodeOptions, type ValueOptions } from "./values";

@@ -1,0 +1,257 @@
+//! Entry points of the RateLimiter (spec/rate-limiter.md), in the frame's check order:
+//! role, pause, ids, config, effects.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    to_json_binary, Binary, Deps, DepsMut, Env, Event, HexBinary, MessageInfo, Response, StdResult,
+    Storage, Uint64,
+};
+use vagus_common::events::pair_event;
+use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, GUARDIAN};
+use vagus_common::{authorize, pause, Pair, PausePolicy};
+
+use crate::config;
+use crate::error::{ContractError, RATE_LIMITED};
+use crate::msg::{
+    Config, ConsumeResponse, CountersResponse, ExecuteMsg, InstantiateMsg, MigrateMsg,
+    PairConfigResponse, PausedResponse, QueryMsg, UsageResponse,
+};
+use crate::state::{PairUsage, DEFAULT_CONFIG, PAIRS, PAIR_CONFIGS};
+use crate::window::Ring;
+
+/// cw2 contract name: `crates.io:vagus-rate-limiter` (spec `wasmContract`).
+pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
+/// cw2 contract version (the crate version).
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The roles this contract defines (spec/rate-limiter.json `roles`).
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER]);
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    mut deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    let (_, granted) = roles::init_admin(deps.branch(), &info, &msg.admin)?;
+    config::validate(&msg.default_config)?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    DEFAULT_CONFIG.save(deps.storage, &msg.default_config)?;
+    Ok(Response::new()
+        .add_event(granted)
+        .add_event(default_config_set(&msg.default_config)))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Consume {
+            executor_id,
+            action_id,
+        } => consume(deps, env, info, executor_id, action_id),
+        ExecuteMsg::SetDefaultConfig { config } => set_default_config(deps, info, config),
+        ExecuteMsg::SetPairConfig {
+            executor_id,
+            action_id,
+            config,
+        } => set_pair_config(deps, info, executor_id, action_id, config),
+        ExecuteMsg::ClearPairConfig {
+            executor_id,
+            action_id,
+        } => clear_pair_config(deps, info, executor_id, action_id),
+        ExecuteMsg::GrantRole { role, account } => {
+            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
+        }
+        ExecuteMsg::RevokeRole { role, account } => {
+            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
+        }
+        ExecuteMsg::RenounceRole {
+            role,
+            caller_confirmation,
+        } => Ok(roles::renounce_role(
+            deps,
+            &info,
+            ROLES,
+            &role,
+            &caller_confirmation,
+        )?),
+        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
+        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+    }
+}
+
+/// The pair's override if governance set one, else the default.
+fn effective_config(storage: &dyn Storage, key: (u64, &[u8])) -> StdResult<(bool, Config)> {
+    match PAIR_CONFIGS.may_load(storage, key)? {
+        Some(config) => Ok((true, config)),
+        None => Ok((false, DEFAULT_CONFIG.load(storage)?)),
+    }
+}
+
+fn consume(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    executor_id: Uint64,
+    action_id: HexBinary,
+) -> Result<Response, ContractError> {
+    authorize(deps.storage, &info.sender, CONSUMER, PausePolicy::Blocked)?;
+    let pair = Pair::validate(executor_id, &action_id)?;
+    let now = env.block.time.seconds();
+    let (_, config) = effective_config(deps.storage, pair.key())?;
+
+    let mut usage = PAIRS
+        .may_load(deps.storage, pair.key())?
+        .unwrap_or_default();
+    let mut ring = Ring::for_config(usage.ring.take(), &config);
+    usage.requests = usage.requests.saturating_add(1);
+
+    let used = ring.used(now);
+    let mut res = Response::new();
+    let reply = if used < config.capacity {
+        ring.record(now);
+        ConsumeResponse {
+            allowed: true,
+            retry_at: Uint64::zero(),
+        }
+    } else {
+        usage.rejections = usage.rejections.saturating_add(1);
+        let retry_at = ring.retry_at(now, config.capacity);
+        res = res.add_event(
+            pair_event("consume_denied", &pair)
+                .add_attribute("code", RATE_LIMITED.to_string())
+                .add_attribute("used", used.to_string())
+                .add_attribute("retry_at", retry_at.to_string()),
+        );
+        ConsumeResponse {
+            allowed: false,
+            retry_at: Uint64::new(retry_at),
+        }
+    };
+    usage.ring = Some(ring);
+    PAIRS.save(deps.storage, pair.key(), &usage)?;
+    Ok(res.set_data(to_json_binary(&reply)?))
+}
+
+fn set_default_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    config: Config,
+) -> Result<Response, ContractError> {
+    authorize(deps.storage, &info.sender, ADMIN, PausePolicy::Blocked)?;
+    config::validate(&config)?;
+    DEFAULT_CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_event(default_config_set(&config)))
+}
+
+fn set_pair_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    executor_id: Uint64,
+    action_id: HexBinary,
+    config: Config,
+) -> Result<Response, ContractError> {
+    authorize(deps.storage, &info.sender, ADMIN, PausePolicy::Blocked)?;
+    let pair = Pair::validate(executor_id, &action_id)?;
+    config::validate(&config)?;
+    PAIR_CONFIGS.save(deps.storage, pair.key(), &config)?;
+    Ok(Response::new().add_event(with_config(pair_event("pair_config_set", &pair), &config)))
+}
+
+fn clear_pair_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    executor_id: Uint64,
+    action_id: HexBinary,
+) -> Result<Response, ContractError> {
+    authorize(deps.storage, &info.sender, ADMIN, PausePolicy::Blocked)?;
+    let pair = Pair::validate(executor_id, &action_id)?;
+    if !PAIR_CONFIGS.has(deps.storage, pair.key()) {
+        return Err(ContractError::NoPairOverride {
+            executor_id: pair.executor_id,
+            action_id: pair.action_hex(),
+        });
+    }
+    PAIR_CONFIGS.remove(deps.storage, pair.key());
+    Ok(Response::new().add_event(pair_event("pair_config_cleared", &pair)))
+}
+
+fn with_config(event: Event, config: &Config) -> Event {
+    event
+        .add_attribute("capacity", config.capacity.to_string())
+        .add_attribute("window", config.window.to_string())
+        .add_attribute("buckets", config.buckets.to_string())
+}
+
+fn default_config_set(config: &Config) -> Event {
+    with_config(Event::new("default_config_set"), config)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    let now = env.block.time.seconds();
+    match msg {
+        QueryMsg::DefaultConfig {} => to_json_binary(&DEFAULT_CONFIG.load(deps.storage)?),
+        QueryMsg::PairConfig {
+            executor_id,
+            action_id,
+        } => {
+            let (executor_id, action_id) = Pair::unchecked(executor_id, &action_id);
+            let (has_override, config) = effective_config(deps.storage, (executor_id, &action_id))?;
+            to_json_binary(&PairConfigResponse {
+                has_override,
+                config,
+            })
+        }
+        QueryMsg::Usage {
+            executor_id,
+            action_id,
+        } => {
+            let (executor_id, action_id) = Pair::unchecked(executor_id, &action_id);
+            let key = (executor_id, action_id.as_slice());
+            let (_, config) = effective_config(deps.storage, key)?;
+            let usage = PAIRS.may_load(deps.storage, key)?.unwrap_or_default();
+            let ring = Ring::for_config(usage.ring, &config);
+            to_json_binary(&UsageResponse {
+                used: ring.used(now),
+                capacity: config.capacity,
+                retry_at: Uint64::new(ring.retry_at(now, config.capacity)),
+            })
+        }
+        QueryMsg::Counters {
+            executor_id,
+            action_id,
+        } => {
+            let (executor_id, action_id) = Pair::unchecked(executor_id, &action_id);
+            let usage: PairUsage = PAIRS
+                .may_load(deps.storage, (executor_id, &action_id))?
+                .unwrap_or_default();
+            to_json_binary(&CountersResponse {
+                requests: Uint64::new(usage.requests),
+                rejections: Uint64::new(usage.rejections),
+            })
+        }
+        QueryMsg::HasRole { role, account } => {
+            to_json_binary(&roles::query_has_role(deps, &role, &account))
+        }
+        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
+            paused: pause::is_paused(deps.storage)?,
+        }),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    Ok(vagus_common::migrate::migrate_guard(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?)
+}

@@ -1,0 +1,123 @@
+//! Messages of the RateLimiter, named per spec/README.md "Naming on each stack":
+//! operation `setPairConfig` is `ExecuteMsg::SetPairConfig`, `uint64` is `Uint64`,
+//! `bytes32` is a 32-byte `HexBinary`, addresses are bech32 strings.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{HexBinary, Uint64};
+pub use vagus_common::pause::PausedResponse;
+pub use vagus_common::roles::HasRoleResponse;
+
+/// A window shape and budget: at most `capacity` consumptions in any `window` seconds,
+/// counted in a ring of `buckets` sub-buckets of `window / buckets` seconds each.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub struct Config {
+    /// N: allowed consumptions per window (1..=u32::MAX).
+    pub capacity: u32,
+    /// W: window length in seconds (1..=2592000).
+    pub window: u32,
+    /// K: ring size (1..=64), must divide `window`.
+    pub buckets: u8,
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Receives the `admin` role (and nothing else).
+    pub admin: String,
+    /// The configuration of every pair without an override.
+    pub default_config: Config,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// CONSUMER, blocked while paused. Spends one unit of the pair's budget if the window
+    /// has room; otherwise records a `RateLimited` denial (not an error). Response data:
+    /// `ConsumeResponse`.
+    Consume {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    /// ADMIN, blocked while paused.
+    SetDefaultConfig { config: Config },
+    /// ADMIN, blocked while paused: a per-pair override of the default.
+    SetPairConfig {
+        executor_id: Uint64,
+        action_id: HexBinary,
+        config: Config,
+    },
+    /// ADMIN, blocked while paused: removes a pair's override.
+    ClearPairConfig {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    /// ADMIN: grants `role` to `account`.
+    GrantRole { role: String, account: String },
+    /// ADMIN: revokes `role` from `account`.
+    RevokeRole { role: String, account: String },
+    /// Anyone: drops the caller's own `role`; `caller_confirmation` must be the caller.
+    RenounceRole {
+        role: String,
+        caller_confirmation: String,
+    },
+    /// GUARDIAN: stops liveness operations.
+    Pause {},
+    /// ADMIN: resumes them.
+    Unpause {},
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(Config)]
+    DefaultConfig {},
+    #[returns(PairConfigResponse)]
+    PairConfig {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    #[returns(UsageResponse)]
+    Usage {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    #[returns(CountersResponse)]
+    Counters {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    #[returns(HasRoleResponse)]
+    HasRole { role: String, account: String },
+    #[returns(PausedResponse)]
+    Paused {},
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+/// Response data of `consume`.
+#[cw_serde]
+pub struct ConsumeResponse {
+    pub allowed: bool,
+    /// When a retry can pass if nothing else is consumed; 0 when allowed.
+    pub retry_at: Uint64,
+}
+
+#[cw_serde]
+pub struct PairConfigResponse {
+    pub has_override: bool,
+    /// The effective configuration (the override, else the default).
+    pub config: Config,
+}
+
+#[cw_serde]
+pub struct UsageResponse {
+    pub used: u32,
+    pub capacity: u32,
+    pub retry_at: Uint64,
+}
+
+#[cw_serde]
+pub struct CountersResponse {
+    pub requests: Uint64,
+    pub rejections: Uint64,
+}

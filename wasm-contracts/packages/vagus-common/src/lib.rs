@@ -1,0 +1,32 @@
+//! The contract frame shared by every Vagus CosmWasm contract (spec/frame.md): coded
+//! errors, roles, pause, id validation, event builders and the cw2 migrate guard.
+//!
+//! A contract composes these in the spec's check order: role (`roles::require_role`),
+//! pause (`pause::require_live`), ids (`ids::Pair::validate`), its own checks, effects.
+
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod migrate;
+pub mod pause;
+pub mod roles;
+
+pub use cosmwasm_std;
+
+pub use crate::error::{CodedError, ErrorSignature, FrameError};
+pub use crate::ids::Pair;
+pub use crate::pause::PausePolicy;
+
+use cosmwasm_std::{Addr, Storage};
+
+/// Checks 1 and 2 of every execute (spec/frame.md "Check order"): the caller holds `role`
+/// (`Unauthorized`), then a blocked operation on a paused contract is refused (`Paused`).
+pub fn authorize(
+    storage: &dyn Storage,
+    caller: &Addr,
+    role: &str,
+    policy: PausePolicy,
+) -> Result<(), FrameError> {
+    roles::require_role(storage, role, caller)?;
+    pause::require_live(storage, policy)
+}
