@@ -44,4 +44,7 @@ fi
 log "Rust side (cosmwasm-check, crate sources)"
 bash scripts/install-rust.sh
 
+log "wasmd (the CosmWasm localnet node, built from source through the Go module proxy)"
+bash scripts/build-wasmd.sh
+
 log "install complete"

@@ -82,16 +82,9 @@ pub trait ChainBackend {
 }
 
 /// The contracts as native Rust in cw-multi-test.
+#[derive(Default)]
 pub struct MultiTestBackend {
     pub app: App,
-}
-
-impl Default for MultiTestBackend {
-    fn default() -> Self {
-        MultiTestBackend {
-            app: App::default(),
-        }
-    }
 }
 
 fn multitest_outcome(res: AppResponse) -> CallOutcome {
@@ -155,12 +148,7 @@ impl ChainBackend for MultiTestBackend {
 
     fn execute(&mut self, sender: &str, contract: &str, msg: &Value) -> Result<CallOutcome> {
         self.app
-            .execute_contract(
-                Addr::unchecked(sender),
-                Addr::unchecked(contract),
-                msg,
-                &[],
-            )
+            .execute_contract(Addr::unchecked(sender), Addr::unchecked(contract), msg, &[])
             .map(multitest_outcome)
     }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run test:e2e`: end-to-end tests against the localnets (`npm run localnet:up` first;
+# .ci/run does it). Fails, rather than skips, when a node is not running.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+passed=0; failed=0
+run() {
+  local name="$1"; shift
+  printf '\n=== e2e: %s ===\n' "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "--- e2e: $name FAILED"; fi
+}
+bash scripts/localnet.sh status >/dev/null 2>&1 || true
+run "artifacts on a real wasmd (wasmvm 2.2)" bash test/e2e/wasmd-smoke.sh
+echo
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
