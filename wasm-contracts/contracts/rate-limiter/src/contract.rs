@@ -136,7 +136,7 @@ fn consume(
         }
     };
     usage.ring = Some(ring);
-    PAIRS.save(deps.storage, pair.key(), &usage)?;
+    PAIRS.save(deps.storage, pair.key(), &usage);
     Ok(res.set_data(to_json_binary(&reply)?))
 }
 

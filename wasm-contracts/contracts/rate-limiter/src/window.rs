@@ -6,12 +6,11 @@
 //! bucket `j ≡ s (mod K)` with `head − K < j ≤ head`. Every operation touches at most K
 //! slots: the cost depends on K, never on how many consumptions the window holds.
 
-use cosmwasm_schema::cw_serde;
-
 use crate::msg::Config;
 
-/// The ring of one pair, and the shape `(window, buckets)` it was filled under.
-#[cw_serde]
+/// The ring of one pair, and the shape `(window, buckets)` it was filled under. Stored
+/// inside the binary pair record (`state::PairUsage::to_bytes`), not as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ring {
     pub window: u32,
     pub buckets: u8,

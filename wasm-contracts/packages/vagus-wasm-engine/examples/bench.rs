@@ -27,7 +27,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use support::{repo_root, EngineBackend};
 use vagus_conformance::runner::{run_files_on, spec_vectors};
-use vagus_wasm_engine::gas::{GAS_MULTIPLIER, READ_COST_PER_BYTE, WRITE_COST_PER_BYTE};
+use vagus_wasm_engine::gas::GAS_MULTIPLIER;
 use vagus_wasm_engine::{Engine, TxOutcome, WASMVM_2_2_CAPABILITIES};
 
 /// `ethers.id("bench-action")` (keccak256 of the text): the EVM bench's action id.
@@ -1159,7 +1159,6 @@ fn main() -> Result<()> {
         .map(|n| thousands(*n))
         .collect::<Vec<_>>()
         .join(" / ");
-    let largest = thousands(fill_sizes.last().copied().unwrap_or(0));
     println!("\nconsume after the window was filled with {holds} real consumes (DESIGN.md §6):");
     let ctl = &occupancy.control;
     let labels: Vec<&str> = occ
@@ -1192,63 +1191,20 @@ fn main() -> Result<()> {
             .join(", "),
         thousands(vm_spread)
     );
-    let base_sdk = occ.first().map(|r| r.sdk_gas).unwrap_or(1).max(1);
     let bytes_min = occupancy.record_bytes.iter().min().copied().unwrap_or(0);
     let bytes_max = occupancy.record_bytes.iter().max().copied().unwrap_or(0);
-    let delta_bytes = (bytes_max - bytes_min) as u64;
-    let per_byte = READ_COST_PER_BYTE + WRITE_COST_PER_BYTE;
-    let storage_spread = part_spreads[1].1;
-    let (lo, hi) = (occ.first(), occ.last());
-    let control_between = match (lo, hi) {
-        (Some(lo), Some(hi)) => {
-            lo.sdk_gas <= ctl.sdk_gas
-                && ctl.sdk_gas <= hi.sdk_gas
-                && lo.vm_gas <= ctl.vm_gas
-                && ctl.vm_gas <= hi.vm_gas
-        }
-        _ => false,
-    };
     let explanation = if sdk_spread == 0 && vm_spread == 0 {
-        "identical: the ring of K sub-buckets is one stored record whatever the count".to_string()
+        format!(
+            "identical: a pair's usage is one fixed-width record ({bytes_min} bytes for this K) read and \
+             written once per consume, whatever the window holds (control pair: {} SDK gas)",
+            thousands(ctl.sdk_gas)
+        )
     } else {
         format!(
-            "Not structural. A pair's usage is one stored record (the ring of K counts, no per-request \
-             entries), read once and written once per consume whatever the window holds. The record is \
-             JSON (cw_serde), so its numbers are decimal text: it is {} bytes after the {holds} fills, \
-             {delta_bytes} more for the largest (the `requests` counter and the current bucket's count \
-             gain a digit per factor of 10). Storage gas is {READ_COST_PER_BYTE} per byte read + \
-             {WRITE_COST_PER_BYTE} per byte written = {per_byte} x {delta_bytes} = {} SDK gas{}. The VM \
-             gas difference ({} CosmWasm gas, about {:.1} SDK gas; rounding per call makes it {} \
-             in the wasm part) comes from the contract parsing, printing and copying the longer numbers. Control: a \
-             pair whose window holds 1 but whose `requests` counter went through the largest fill costs \
-             {} SDK gas / {} VM gas, {} the holds-1 and holds-{largest} rows (only one of its two \
-             counters is long): the cost follows the digits of the stored numbers, not the occupancy. So it \
-             grows with log10 of the counters, bounded by their width (u64 / u32: at most 20 / 10 digits), \
-             here {:.2}% of the SDK gas from 1 to {largest}. The EVM stores the same counts in \
-             fixed-width words (spread 0 gas there).",
-            occupancy
-                .record_bytes
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(" / "),
-            per_byte * delta_bytes,
-            if per_byte * delta_bytes == storage_spread {
-                ", exactly the storage spread".to_string()
-            } else {
-                format!(" (the measured storage spread is {storage_spread})")
-            },
-            thousands(vm_spread),
-            vm_spread as f64 / GAS_MULTIPLIER as f64,
-            part_spreads[2].1,
-            thousands(ctl.sdk_gas),
-            thousands(ctl.vm_gas),
-            if control_between {
-                "between"
-            } else {
-                "NOT between"
-            },
-            sdk_spread as f64 * 100.0 / base_sdk as f64,
+            "NOT identical: the pair record is {bytes_min}..{bytes_max} bytes across the fills and the \
+             storage part spreads by {} SDK gas. The record is meant to be fixed-width \
+             (wasm-contracts/contracts/rate-limiter/src/state.rs, docs/decisions/0005): investigate.",
+            part_spreads[1].1
         )
     };
     for line in wrap(&explanation, 100) {
