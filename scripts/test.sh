@@ -34,9 +34,9 @@ finish() {
 }
 
 stage "spec vectors are well-formed" node scripts/check-vectors.mjs
-stage "build (solidity, typechain, wasm, schemas)" npm run --silent build
+stage "build (solidity, typechain, wasm, schemas, engine)" npm run --silent build
 stage "generated files are committed and current" bash scripts/check-generated.sh
 stage "lint and format" npm run --silent lint
-stage "evm tests (hardhat: unit, drift, vectors)" npm run --silent test:evm
-stage "wasm tests (cargo: unit, cw-multi-test, vectors, drift)" npm run --silent test:wasm
+stage "ts tests (hardhat: evm unit, drift, vectors, cbor, engine client)" npm run --silent test:evm
+stage "wasm tests (cargo: unit, cw-multi-test, engine, vectors, drift)" npm run --silent test:wasm
 finish

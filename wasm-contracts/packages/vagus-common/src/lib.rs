@@ -10,6 +10,8 @@ pub mod ids;
 pub mod migrate;
 pub mod pause;
 pub mod roles;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use cosmwasm_std;
 
