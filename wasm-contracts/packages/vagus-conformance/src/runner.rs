@@ -55,6 +55,25 @@ pub struct CallOutcome {
     pub data: Option<Vec<u8>>,
 }
 
+impl CallOutcome {
+    /// From a chain's events and response data, as every CosmWasm backend returns them.
+    pub fn from_chain(
+        events: Vec<cosmwasm_std::Event>,
+        data: Option<cosmwasm_std::Binary>,
+    ) -> Self {
+        CallOutcome {
+            events: events
+                .into_iter()
+                .map(|e| ChainEvent {
+                    ty: e.ty,
+                    attributes: e.attributes.into_iter().map(|a| (a.key, a.value)).collect(),
+                })
+                .collect(),
+            data: data.map(|d| d.to_vec()),
+        }
+    }
+}
+
 /// A chain the runner can deploy a component on and drive. Errors are `anyhow` errors
 /// whose chain (`{:#}`) carries the contract's error text; cw-multi-test's also downcast to
 /// the contract error type.
@@ -88,17 +107,7 @@ pub struct MultiTestBackend {
 }
 
 fn multitest_outcome(res: AppResponse) -> CallOutcome {
-    CallOutcome {
-        events: res
-            .events
-            .into_iter()
-            .map(|e| ChainEvent {
-                ty: e.ty,
-                attributes: e.attributes.into_iter().map(|a| (a.key, a.value)).collect(),
-            })
-            .collect(),
-        data: res.data.map(|d| d.to_vec()),
-    }
+    CallOutcome::from_chain(res.events, res.data)
 }
 
 impl ChainBackend for MultiTestBackend {

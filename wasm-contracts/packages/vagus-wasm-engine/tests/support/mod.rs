@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use anyhow::{anyhow, Result};
 use serde_json::Value;
 use vagus_conformance::components::Component;
-use vagus_conformance::runner::{CallOutcome, ChainBackend, ChainEvent};
+use vagus_conformance::runner::{CallOutcome, ChainBackend};
 use vagus_wasm_engine::{Engine, EngineConfig, TxOutcome, Vm};
 
 pub fn repo_root() -> PathBuf {
@@ -139,17 +139,7 @@ pub fn with_custom_section(wasm: &[u8], name: &str, payload: &[u8]) -> Vec<u8> {
 }
 
 fn outcome(out: TxOutcome) -> CallOutcome {
-    CallOutcome {
-        events: out
-            .events
-            .into_iter()
-            .map(|e| ChainEvent {
-                ty: e.ty,
-                attributes: e.attributes.into_iter().map(|a| (a.key, a.value)).collect(),
-            })
-            .collect(),
-        data: out.data.map(|d| d.to_vec()),
-    }
+    CallOutcome::from_chain(out.events, out.data)
 }
 
 /// The engine as a conformance-runner chain, running the compiled artifacts.
