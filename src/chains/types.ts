@@ -1,7 +1,8 @@
 /**
  * Stack-neutral chain interfaces of the toolkit (DESIGN.md §2): deploy, equivalence and
  * monitoring code talk to a chain only through these, and never know whether the backend
- * is embedded (the in-process CosmWasm engine) or a real node (cosmjs over CometBFT RPC).
+ * is embedded (the in-process CosmWasm engine, Hardhat's in-process EVM) or a real node
+ * (cosmjs over CometBFT RPC, JSON-RPC).
  */
 
 /** One event as the chain reports it (`wasm`, `wasm-<type>`, `execute`, …). */
@@ -146,6 +147,161 @@ export class WasmChainError extends Error {
     this.abciCode = init.abciCode;
     this.log = init.log;
     this.gas = init.gas;
+    this.op = init.op;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// EVM
+// ---------------------------------------------------------------------------------------
+
+/** A compiled contract as Hardhat writes it (`artifacts/evm/.../<Name>.json`). */
+export interface EvmArtifact {
+  contractName: string;
+  /** Solidity source the contract comes from (`contracts/RateLimiter.sol`). */
+  sourceName?: string;
+  abi: readonly unknown[];
+  /** Creation bytecode, 0x hex. */
+  bytecode: string;
+  /** Runtime bytecode, 0x hex (what `code()` returns once deployed, immutables aside). */
+  deployedBytecode: string;
+}
+
+/** One log decoded with the ABI of the contract that emitted it (when the chain knows it). */
+export interface EvmEvent {
+  /** Emitting contract, EIP-55. */
+  address: string;
+  /** Position in the transaction's logs. */
+  logIndex: number;
+  /** Event name, or `undefined` when no known ABI decodes the log. */
+  name: string | undefined;
+  /** Event signature (`ConsumeDenied(uint64,bytes32,uint16,uint32,uint64)`), when decoded. */
+  signature: string | undefined;
+  /** Arguments by parameter name (ethers v6 values: bigint, string, boolean, arrays). */
+  args: Record<string, unknown>;
+  topics: string[];
+  data: string;
+}
+
+/** The outcome of a mined, successful transaction. */
+export interface EvmTxResult {
+  hash: string;
+  blockNumber: number;
+  /** Unix seconds of the block that mined it. */
+  blockTime: number;
+  gasUsed: bigint;
+  /** Decoded return values of the called function (empty when it returns nothing), or
+   *  `undefined` when the backend cannot re-execute transactions (`debug_traceTransaction`). */
+  returnValue: unknown[] | undefined;
+  /** Every log of the transaction, in order, decoded where the ABI is known. */
+  events: EvmEvent[];
+}
+
+export interface EvmDeployRequest {
+  /** The artifact, or a contract name resolved by the backend's artifact directory. */
+  artifact: EvmArtifact | string;
+  args?: readonly unknown[];
+  from: string;
+  gasLimit?: bigint | number;
+}
+
+export interface EvmDeployResult extends EvmTxResult {
+  address: string;
+  /** keccak-256 of the runtime code as read back from the chain. */
+  codeHash: string;
+}
+
+export interface EvmSendRequest {
+  /** Contract address. Its ABI must be known: deployed through this chain, or `registerAbi`. */
+  to: string;
+  /** Function name or full signature (`consume(uint64,bytes32)`). */
+  fn: string;
+  args?: readonly unknown[];
+  from: string;
+  gasLimit?: bigint | number;
+  value?: bigint;
+}
+
+export interface EvmCallRequest {
+  to: string;
+  fn: string;
+  args?: readonly unknown[];
+  /** Caller seen by the view (`msg.sender`); default the zero address. */
+  from?: string;
+  /** Block number or tag; default `latest`. */
+  blockTag?: number | "latest" | "pending";
+}
+
+export interface EvmUpgradeRequest {
+  /** The ERC-1967 proxy (UUPS: the implementation authorizes the upgrade). */
+  proxy: string;
+  implementation: string;
+  /** Calldata run in the new implementation's context after the upgrade (default none). */
+  data?: string;
+  from: string;
+  gasLimit?: bigint | number;
+}
+
+export interface EvmBlockInfo {
+  number: number;
+  /** Unix seconds. */
+  time: number;
+  chainId: bigint;
+}
+
+/**
+ * An EVM chain (DESIGN.md §2): one interface, embedded (Hardhat's in-process network) or
+ * real-node (JSON-RPC) backend. Transactions are sent with an explicit gas limit, so a
+ * reverting call is mined and reported as an `EvmChainError` with its revert data.
+ */
+export interface EvmChain {
+  readonly backend: "embedded" | "node";
+  /** Accounts this chain can send from (unlocked on the node, or the configured keys). */
+  accounts(): Promise<string[]>;
+  deploy(req: EvmDeployRequest): Promise<EvmDeployResult>;
+  /** Sends a transaction, waits for it, decodes return value and events. Rejects with
+   *  `EvmChainError` (kind `revert`) when it reverted. */
+  send(req: EvmSendRequest): Promise<EvmTxResult>;
+  /** A read-only call; resolves with the decoded return values. */
+  call(req: EvmCallRequest): Promise<unknown[]>;
+  /** `upgradeToAndCall(implementation, data)` on a UUPS proxy. */
+  upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult>;
+  /** Makes `address` decodable (calls and events) with `abi`. */
+  registerAbi(address: string, abi: readonly unknown[] | EvmArtifact): void;
+  /** Runtime code at an address (`0x` when none). */
+  code(address: string): Promise<string>;
+  block(): Promise<EvmBlockInfo>;
+  /** The next mined block gets this timestamp (unix seconds). Embedded and Hardhat nodes
+   *  only; a real chain rejects with kind `unsupported`. */
+  setNextBlockTime(time: number | bigint): Promise<void>;
+  /** Mines an empty block, at `time` when given; returns it. Same support as above. */
+  mine(time?: number | bigint): Promise<EvmBlockInfo>;
+  /** Saves the whole chain state. Unsupported on real chains. */
+  snapshot(): Promise<SnapshotId>;
+  /** Returns to a saved state; the snapshot stays available. */
+  restore(id: SnapshotId): Promise<void>;
+  /** Ends the backend (connections). Idempotent. */
+  close(): Promise<void>;
+}
+
+export type EvmErrorKind = "revert" | "unsupported" | "invalid" | "not_found" | "rpc" | "closed";
+
+/** A failed EVM operation. `revertData` is the raw revert (selector + payload) when there is one. */
+export class EvmChainError extends Error {
+  readonly kind: EvmErrorKind;
+  readonly revertData: string | undefined;
+  readonly txHash: string | undefined;
+  readonly op: string | undefined;
+
+  constructor(
+    message: string,
+    init: { kind: EvmErrorKind; revertData?: string; txHash?: string; op?: string; cause?: unknown },
+  ) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "EvmChainError";
+    this.kind = init.kind;
+    this.revertData = init.revertData;
+    this.txHash = init.txHash;
     this.op = init.op;
   }
 }

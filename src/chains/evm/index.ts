@@ -1,0 +1,17 @@
+/**
+ * The EVM chain backends behind `EvmChain`: embedded (Hardhat's in-process network) and
+ * JSON-RPC (a Hardhat node or any EVM node, ethers v6).
+ */
+export * from "../types";
+export { clearEvmArtifactIndex, defaultEvmArtifactsDir, readEvmArtifact } from "./artifacts";
+export {
+  RpcEvmChain,
+  revertDataOfError,
+  type RawReceipt,
+  type RpcRequest,
+  type TxSender,
+  type UnsignedTx,
+} from "./rpc-chain";
+export { hardhatInProcessProvider, startEmbeddedEvm, type Eip1193Provider, type EmbeddedEvmOptions } from "./embedded";
+export { startJsonRpcEvm, type JsonRpcEvmOptions } from "./json-rpc";
+export { deployUupsProxy, type ProxyDeployment } from "./proxy";

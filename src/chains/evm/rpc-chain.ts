@@ -1,0 +1,369 @@
+import { getAddress, Interface, keccak256, toBeHex, ZeroAddress, type InterfaceAbi } from "ethers";
+
+import { readEvmArtifact } from "./artifacts";
+import {
+  EvmChainError,
+  type EvmArtifact,
+  type EvmBlockInfo,
+  type EvmCallRequest,
+  type EvmChain,
+  type EvmDeployRequest,
+  type EvmDeployResult,
+  type EvmEvent,
+  type EvmSendRequest,
+  type EvmTxResult,
+  type EvmUpgradeRequest,
+  type SnapshotId,
+} from "../types";
+
+/** A raw JSON-RPC call: what both backends have in common. */
+export type RpcRequest = (method: string, params: unknown[]) => Promise<unknown>;
+
+/** A transaction to sign and send; `from` is one of `accounts()`. */
+export interface UnsignedTx {
+  from: string;
+  to?: string;
+  data: string;
+  gas: bigint;
+  value?: bigint;
+}
+
+/**
+ * How a backend gets a transaction on chain: resolves with its hash once it is mined, or
+ * rejects with the node's error (Hardhat throws on a reverted transaction, with its data).
+ */
+export type TxSender = (tx: UnsignedTx) => Promise<string>;
+
+export interface RpcEvmChainOptions {
+  backend: "embedded" | "node";
+  request: RpcRequest;
+  send: TxSender;
+  accounts: () => Promise<string[]>;
+  /** Folder `deploy({artifact: "Name"})` resolves names in. */
+  artifactsDir?: string;
+  /** Gas limit of transactions that give none (explicit, so a revert is mined, not estimated). */
+  defaultGasLimit?: bigint;
+  /** Waits for a mined receipt (a real node mines later than it accepts). */
+  waitReceipt?: (hash: string) => Promise<RawReceipt>;
+  onClose?: () => Promise<void>;
+}
+
+export interface RawReceipt {
+  transactionHash: string;
+  blockNumber: string;
+  status: string;
+  gasUsed: string;
+  contractAddress: string | null;
+  logs: { address: string; topics: string[]; data: string; logIndex: string }[];
+}
+
+interface RawBlock {
+  number: string;
+  timestamp: string;
+}
+
+const UUPS = new Interface(["function upgradeToAndCall(address newImplementation, bytes data) payable"]);
+
+const RPC_UNSUPPORTED = /method .* (not found|not supported|does not exist)|not supported|unsupported/i;
+
+/** Revert data (0x hex) of an error as Hardhat or ethers throws it, wherever it sits. */
+export function revertDataOfError(err: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown, depth: number): string | undefined => {
+    if (e === null || typeof e !== "object" || seen.has(e) || depth > 6) return undefined;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    if (typeof o.data === "string" && /^0x([0-9a-fA-F]{2})*$/.test(o.data)) return o.data;
+    for (const key of ["data", "error", "info", "cause", "revert", "parent"]) {
+      const found = walk(o[key], depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(err, 0);
+}
+
+function txHashOfError(err: unknown): string | undefined {
+  const o = err as Record<string, unknown> | null;
+  if (o && typeof o.transactionHash === "string") return o.transactionHash;
+  const data = o?.data as Record<string, unknown> | undefined;
+  if (data && typeof data.txHash === "string") return data.txHash;
+  return undefined;
+}
+
+const num = (hex: string): number => Number(BigInt(hex));
+
+/**
+ * An `EvmChain` over raw JSON-RPC. The embedded backend feeds it Hardhat's in-process
+ * EIP-1193 provider; the node backend an ethers `JsonRpcProvider`. Calls go straight to
+ * the RPC (no ethers `Contract` layer): the equivalence runner sends thousands of them.
+ */
+export class RpcEvmChain implements EvmChain {
+  readonly backend: "embedded" | "node";
+  private readonly rpc: RpcRequest;
+  private readonly sendTx: TxSender;
+  private readonly listAccounts: () => Promise<string[]>;
+  private readonly artifactsDir: string | undefined;
+  private readonly defaultGasLimit: bigint;
+  private readonly waitReceipt: ((hash: string) => Promise<RawReceipt>) | undefined;
+  private readonly onClose: (() => Promise<void>) | undefined;
+  private readonly abis = new Map<string, Interface>();
+  /** Our snapshot id → the node's current one (evm_revert consumes the node's). */
+  private readonly snapshots = new Map<SnapshotId, string>();
+  private nextSnapshot = 1;
+  private chainIdCache: bigint | undefined;
+  private closed = false;
+  private traceSupported = true;
+
+  constructor(opts: RpcEvmChainOptions) {
+    this.backend = opts.backend;
+    this.rpc = opts.request;
+    this.sendTx = opts.send;
+    this.listAccounts = opts.accounts;
+    this.artifactsDir = opts.artifactsDir;
+    this.defaultGasLimit = opts.defaultGasLimit ?? 10_000_000n;
+    this.waitReceipt = opts.waitReceipt;
+    this.onClose = opts.onClose;
+  }
+
+  /** A raw JSON-RPC request to the backend (for methods this interface does not cover). */
+  async request(method: string, params: unknown[] = []): Promise<unknown> {
+    if (this.closed) throw new EvmChainError("EVM chain is closed", { kind: "closed", op: method });
+    return this.rpc(method, params);
+  }
+
+  accounts(): Promise<string[]> {
+    return this.listAccounts();
+  }
+
+  registerAbi(address: string, abi: readonly unknown[] | EvmArtifact): void {
+    const fragments = Array.isArray(abi) ? abi : (abi as EvmArtifact).abi;
+    this.abis.set(address.toLowerCase(), new Interface(fragments as InterfaceAbi));
+  }
+
+  /** The interface registered for `address`. */
+  interfaceOf(address: string): Interface {
+    const iface = this.abis.get(address.toLowerCase());
+    if (!iface) {
+      throw new EvmChainError(`no ABI known for ${address}: deploy it through this chain or registerAbi()`, {
+        kind: "invalid",
+        op: "abi",
+      });
+    }
+    return iface;
+  }
+
+  async deploy(req: EvmDeployRequest): Promise<EvmDeployResult> {
+    const artifact = typeof req.artifact === "string" ? readEvmArtifact(req.artifact, this.artifactsDir) : req.artifact;
+    if (!artifact.bytecode || artifact.bytecode === "0x") {
+      throw new EvmChainError(`${artifact.contractName} is abstract or an interface (no bytecode)`, {
+        kind: "invalid",
+        op: "deploy",
+      });
+    }
+    const iface = new Interface(artifact.abi as InterfaceAbi);
+    const data = artifact.bytecode + iface.encodeDeploy(req.args ?? []).slice(2);
+    const receipt = await this.transact({ from: req.from, data, gas: this.gasOf(req.gasLimit) }, "deploy");
+    if (!receipt.contractAddress) throw new EvmChainError("deploy mined without a contract address", { kind: "rpc" });
+    const address = getAddress(receipt.contractAddress);
+    this.abis.set(address.toLowerCase(), iface);
+    const code = await this.code(address);
+    const result = await this.resultOf(receipt, undefined, undefined);
+    return { ...result, address, codeHash: keccak256(code) };
+  }
+
+  async send(req: EvmSendRequest): Promise<EvmTxResult> {
+    const iface = this.interfaceOf(req.to);
+    const fragment = iface.getFunction(req.fn);
+    if (!fragment) throw new EvmChainError(`${req.to} has no function ${req.fn}`, { kind: "invalid", op: "send" });
+    const data = iface.encodeFunctionData(fragment, req.args ?? []);
+    const receipt = await this.transact(
+      { from: req.from, to: req.to, data, gas: this.gasOf(req.gasLimit), value: req.value },
+      req.fn,
+    );
+    return this.resultOf(receipt, iface, fragment.outputs.length > 0 ? fragment.format("sighash") : undefined);
+  }
+
+  async call(req: EvmCallRequest): Promise<unknown[]> {
+    const iface = this.interfaceOf(req.to);
+    const fragment = iface.getFunction(req.fn);
+    if (!fragment) throw new EvmChainError(`${req.to} has no function ${req.fn}`, { kind: "invalid", op: "call" });
+    const data = iface.encodeFunctionData(fragment, req.args ?? []);
+    const tag =
+      req.blockTag === undefined ? "latest" : typeof req.blockTag === "number" ? toBeHex(req.blockTag) : req.blockTag;
+    let out: string;
+    try {
+      out = (await this.request("eth_call", [{ from: req.from ?? ZeroAddress, to: req.to, data }, tag])) as string;
+    } catch (err) {
+      throw this.revertError(err, `call ${req.fn}`, undefined);
+    }
+    return [...iface.decodeFunctionResult(fragment, out)];
+  }
+
+  async upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult> {
+    const data = UUPS.encodeFunctionData("upgradeToAndCall", [req.implementation, req.data ?? "0x"]);
+    const receipt = await this.transact(
+      { from: req.from, to: req.proxy, data, gas: this.gasOf(req.gasLimit) },
+      "upgrade",
+    );
+    return this.resultOf(receipt, undefined, undefined);
+  }
+
+  async code(address: string): Promise<string> {
+    return (await this.request("eth_getCode", [address, "latest"])) as string;
+  }
+
+  async block(): Promise<EvmBlockInfo> {
+    const raw = (await this.request("eth_getBlockByNumber", ["latest", false])) as RawBlock;
+    return { number: num(raw.number), time: num(raw.timestamp), chainId: await this.chainId() };
+  }
+
+  async chainId(): Promise<bigint> {
+    this.chainIdCache ??= BigInt((await this.request("eth_chainId", [])) as string);
+    return this.chainIdCache;
+  }
+
+  async setNextBlockTime(time: number | bigint): Promise<void> {
+    await this.devMethod("evm_setNextBlockTimestamp", [Number(time)]);
+  }
+
+  async mine(time?: number | bigint): Promise<EvmBlockInfo> {
+    if (time !== undefined) await this.setNextBlockTime(time);
+    await this.devMethod("evm_mine", []);
+    return this.block();
+  }
+
+  async snapshot(): Promise<SnapshotId> {
+    const nodeId = (await this.devMethod("evm_snapshot", [])) as string;
+    const id = this.nextSnapshot++;
+    this.snapshots.set(id, nodeId);
+    return id;
+  }
+
+  async restore(id: SnapshotId): Promise<void> {
+    const nodeId = this.snapshots.get(id);
+    if (nodeId === undefined) throw new EvmChainError(`unknown snapshot ${id}`, { kind: "not_found", op: "restore" });
+    const ok = await this.devMethod("evm_revert", [nodeId]);
+    if (ok !== true) throw new EvmChainError(`evm_revert(${nodeId}) failed`, { kind: "rpc", op: "restore" });
+    // evm_revert consumed the node's snapshot; take it again so ours stays available.
+    this.snapshots.set(id, (await this.devMethod("evm_snapshot", [])) as string);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.onClose?.();
+  }
+
+  private gasOf(limit: bigint | number | undefined): bigint {
+    return limit === undefined ? this.defaultGasLimit : BigInt(limit);
+  }
+
+  /** A development method (Hardhat/anvil); a real chain rejects it as `unsupported`. */
+  private async devMethod(method: string, params: unknown[]): Promise<unknown> {
+    try {
+      return await this.request(method, params);
+    } catch (err) {
+      if (err instanceof EvmChainError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new EvmChainError(`${method}: ${message}`, {
+        kind: RPC_UNSUPPORTED.test(message) ? "unsupported" : "rpc",
+        op: method,
+        cause: err,
+      });
+    }
+  }
+
+  /** Sends and waits; a reverted transaction becomes an EvmChainError with its revert data. */
+  private async transact(tx: UnsignedTx, op: string): Promise<RawReceipt> {
+    if (this.closed) throw new EvmChainError("EVM chain is closed", { kind: "closed", op });
+    let hash: string;
+    try {
+      hash = await this.sendTx(tx);
+    } catch (err) {
+      throw this.revertError(err, op, txHashOfError(err));
+    }
+    const receipt = this.waitReceipt
+      ? await this.waitReceipt(hash)
+      : ((await this.request("eth_getTransactionReceipt", [hash])) as RawReceipt | null);
+    if (!receipt) throw new EvmChainError(`no receipt for ${hash}`, { kind: "rpc", op, txHash: hash });
+    if (num(receipt.status) !== 1) {
+      // A node that mines reverted transactions silently: replay it for the revert data.
+      const data = await this.traceOutput(hash).catch(() => undefined);
+      throw new EvmChainError(`${op} reverted (${hash})`, {
+        kind: "revert",
+        revertData: data?.output,
+        txHash: hash,
+        op,
+      });
+    }
+    return receipt;
+  }
+
+  private revertError(err: unknown, op: string, txHash: string | undefined): EvmChainError {
+    if (err instanceof EvmChainError) return err;
+    const data = revertDataOfError(err);
+    const message = err instanceof Error ? err.message : String(err);
+    const reverted = data !== undefined || /revert/i.test(message);
+    return new EvmChainError(`${op}: ${message}`, {
+      kind: reverted ? "revert" : "rpc",
+      revertData: data,
+      txHash,
+      op,
+      cause: err,
+    });
+  }
+
+  /** The top call's output of a mined transaction, re-executed by the node's tracer. */
+  private async traceOutput(hash: string): Promise<{ failed: boolean; output: string } | undefined> {
+    if (!this.traceSupported) return undefined;
+    try {
+      const trace = (await this.request("debug_traceTransaction", [
+        hash,
+        { disableStorage: true, disableMemory: true, disableStack: true },
+      ])) as { failed: boolean; returnValue: string };
+      const output = trace.returnValue.startsWith("0x") ? trace.returnValue : `0x${trace.returnValue}`;
+      return { failed: trace.failed, output };
+    } catch (err) {
+      if (RPC_UNSUPPORTED.test(err instanceof Error ? err.message : String(err))) this.traceSupported = false;
+      return undefined;
+    }
+  }
+
+  private async resultOf(
+    receipt: RawReceipt,
+    iface: Interface | undefined,
+    fn: string | undefined,
+  ): Promise<EvmTxResult> {
+    const blockNumber = num(receipt.blockNumber);
+    const [block, returnValue] = await Promise.all([
+      this.request("eth_getBlockByNumber", [receipt.blockNumber, false]) as Promise<RawBlock>,
+      (async (): Promise<unknown[] | undefined> => {
+        if (!iface || fn === undefined) return [];
+        const trace = await this.traceOutput(receipt.transactionHash);
+        return trace ? [...iface.decodeFunctionResult(fn, trace.output)] : undefined;
+      })(),
+    ]);
+    return {
+      hash: receipt.transactionHash,
+      blockNumber,
+      blockTime: num(block.timestamp),
+      gasUsed: BigInt(receipt.gasUsed),
+      returnValue,
+      events: receipt.logs.map((log) => this.decodeLog(log)),
+    };
+  }
+
+  private decodeLog(log: RawReceipt["logs"][number]): EvmEvent {
+    const address = getAddress(log.address);
+    const base = { address, logIndex: num(log.logIndex), topics: [...log.topics], data: log.data };
+    const iface = this.abis.get(address.toLowerCase());
+    const parsed = iface?.parseLog({ topics: log.topics, data: log.data }) ?? null;
+    if (!parsed) return { ...base, name: undefined, signature: undefined, args: {} };
+    const args: Record<string, unknown> = {};
+    parsed.fragment.inputs.forEach((input, i) => {
+      args[input.name || String(i)] = parsed.args[i];
+    });
+    return { ...base, name: parsed.name, signature: parsed.signature, args };
+  }
+}
