@@ -179,6 +179,8 @@ export interface EvmEvent {
   signature: string | undefined;
   /** Arguments by parameter name (ethers v6 values: bigint, string, boolean, arrays). */
   args: Record<string, unknown>;
+  /** The same arguments in declaration order. */
+  values: unknown[];
   topics: string[];
   data: string;
 }

@@ -359,11 +359,11 @@ export class RpcEvmChain implements EvmChain {
     const base = { address, logIndex: num(log.logIndex), topics: [...log.topics], data: log.data };
     const iface = this.abis.get(address.toLowerCase());
     const parsed = iface?.parseLog({ topics: log.topics, data: log.data }) ?? null;
-    if (!parsed) return { ...base, name: undefined, signature: undefined, args: {} };
+    if (!parsed) return { ...base, name: undefined, signature: undefined, args: {}, values: [] };
     const args: Record<string, unknown> = {};
     parsed.fragment.inputs.forEach((input, i) => {
       args[input.name || String(i)] = parsed.args[i];
     });
-    return { ...base, name: parsed.name, signature: parsed.signature, args };
+    return { ...base, name: parsed.name, signature: parsed.signature, args, values: [...parsed.args] };
   }
 }
