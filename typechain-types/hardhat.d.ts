@@ -114,6 +114,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.NotUUPSImplementation__factory>;
     getContractFactory(
+      name: "RateLimiterOffByOne",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RateLimiterOffByOne__factory>;
+    getContractFactory(
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RateLimiterV2__factory>;
@@ -244,6 +248,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.NotUUPSImplementation>;
     getContractAt(
+      name: "RateLimiterOffByOne",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RateLimiterOffByOne>;
+    getContractAt(
       name: "RateLimiterV2",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -350,6 +359,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.NotUUPSImplementation>;
     deployContract(
+      name: "RateLimiterOffByOne",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RateLimiterOffByOne>;
+    deployContract(
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
@@ -479,6 +492,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.NotUUPSImplementation>;
+    deployContract(
+      name: "RateLimiterOffByOne",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RateLimiterOffByOne>;
     deployContract(
       name: "RateLimiterV2",
       args: any[],

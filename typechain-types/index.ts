@@ -56,5 +56,7 @@ export type { CircuitBreakerV2 } from "./contracts/test/CircuitBreakerV2";
 export { CircuitBreakerV2__factory } from "./factories/contracts/test/CircuitBreakerV2__factory";
 export type { NotUUPSImplementation } from "./contracts/test/NotUUPSImplementation";
 export { NotUUPSImplementation__factory } from "./factories/contracts/test/NotUUPSImplementation__factory";
+export type { RateLimiterOffByOne } from "./contracts/test/RateLimiterOffByOne";
+export { RateLimiterOffByOne__factory } from "./factories/contracts/test/RateLimiterOffByOne__factory";
 export type { RateLimiterV2 } from "./contracts/test/RateLimiterV2";
 export { RateLimiterV2__factory } from "./factories/contracts/test/RateLimiterV2__factory";

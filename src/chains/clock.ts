@@ -12,10 +12,15 @@ export class SharedClock {
   private evmMinedAt: number | undefined;
   private evmBlockNumber: number | undefined;
 
+  readonly wasm: readonly WasmChain[];
+
+  /** Both embedded chains; or, for the engine-vs-node self-check, two CosmWasm chains. */
   constructor(
     readonly evm: EvmChain | undefined,
-    readonly wasm: WasmChain | undefined,
-  ) {}
+    wasm: WasmChain | readonly WasmChain[] | undefined,
+  ) {
+    this.wasm = wasm === undefined ? [] : Array.isArray(wasm) ? (wasm as WasmChain[]) : [wasm as WasmChain];
+  }
 
   /** The clock's time (unix seconds), once set. */
   get now(): number | undefined {
@@ -33,7 +38,7 @@ export class SharedClock {
     }
     if (t !== this.current) {
       this.height += 1;
-      await this.wasm?.setBlock({ time: t, height: this.height });
+      await Promise.all(this.wasm.map((w) => w.setBlock({ time: t, height: this.height })));
       this.current = t;
     }
   }

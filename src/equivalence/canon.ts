@@ -40,14 +40,22 @@ export class AddressBook {
   private readonly wasmBack = new Map<string, string>();
 
   set(ref: string, evm: string, wasm: string): void {
+    this.setEvm(ref, evm);
+    this.setWasm(ref, wasm);
+  }
+
+  setEvm(ref: string, evm: string): void {
     this.evm.set(ref, getAddress(evm));
-    this.wasm.set(ref, wasm);
     this.evmBack.set(evm.toLowerCase(), ref);
+  }
+
+  setWasm(ref: string, wasm: string): void {
+    this.wasm.set(ref, wasm);
     this.wasmBack.set(wasm, ref);
   }
 
   has(ref: string): boolean {
-    return this.evm.has(ref);
+    return this.evm.has(ref) || this.wasm.has(ref);
   }
 
   evmOf(ref: string): string {
@@ -72,7 +80,7 @@ export class AddressBook {
 
   /** Every reference, e.g. for listing actors. */
   refs(): string[] {
-    return [...this.evm.keys()];
+    return [...new Set([...this.evm.keys(), ...this.wasm.keys()])];
   }
 }
 

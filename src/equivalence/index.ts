@@ -9,3 +9,5 @@ export * from "./stacks";
 export * from "./runner";
 export * from "./wiring";
 export * from "./devnet";
+export * from "./campaign";
+export * from "./invariants";

@@ -58,12 +58,19 @@ export interface RunnerOptions {
   evm: EvmChain;
   wasm: WasmChain;
   /**
+   * Compare two CosmWasm backends instead (the embedded engine against a real wasmd on the
+   * same artifacts): `evm` is then ignored and these stand on the two sides.
+   */
+  wasmPair?: [WasmChain, WasmChain];
+  /**
    * What the state digest covers after each step: `touched` (default) the queries of the
    * step's component and of every component that emitted an event, with the step's own
    * keys; `full` every key seen so far; `none` no digest (outcomes only). The end of a
    * scenario always compares a full digest.
    */
   digest?: DigestMode;
+  /** component → EVM contract name to deploy instead of the spec's (a test variant). */
+  evmOverrides?: Record<string, string>;
   /** Called after each step (progress output on long runs). */
   onStep?: (scenario: string, index: number, total: number) => void;
 }
@@ -105,14 +112,20 @@ export class DifferentialRunner {
   readonly spec: Spec;
   readonly evm: EvmChain;
   readonly wasm: WasmChain;
+  readonly wasmPair: [WasmChain, WasmChain] | undefined;
   readonly clock: SharedClock;
+  /** Labels of the two sides in diffs and reports. */
+  readonly sides: [string, string];
   private readonly digestMode: DigestMode;
   private readonly onStep: RunnerOptions["onStep"];
+  private readonly evmOverrides: Record<string, string>;
   private base: { evm: SnapshotId; wasm: SnapshotId } | undefined;
   // Per scenario:
   book = new AddressBook();
-  evmStack!: EvmStack;
-  wasmStack!: WasmStack;
+  /** The left side (the EVM, or the first CosmWasm backend of a pair). */
+  evmStack!: Stack;
+  /** The right side (CosmWasm). */
+  wasmStack!: Stack;
   private pool = new KeyPool();
   private deployedNames: string[] = [];
   private coverage: Record<string, Record<string, number>> = {};
@@ -121,25 +134,58 @@ export class DifferentialRunner {
     this.spec = opts.spec;
     this.evm = opts.evm;
     this.wasm = opts.wasm;
-    this.clock = new SharedClock(opts.evm, opts.wasm);
+    this.wasmPair = opts.wasmPair;
+    this.clock = opts.wasmPair ? new SharedClock(undefined, opts.wasmPair) : new SharedClock(opts.evm, opts.wasm);
+    this.sides = opts.wasmPair
+      ? [`wasm:${opts.wasmPair[0].backend}`, `wasm:${opts.wasmPair[1].backend}`]
+      : ["evm", "wasm"];
     this.digestMode = opts.digest ?? "touched";
     this.onStep = opts.onStep;
+    this.evmOverrides = opts.evmOverrides ?? {};
   }
 
   /** Returns both chains to the state before the first scenario (taking it the first time). */
   async reset(): Promise<void> {
-    if (!this.base) {
-      const [evm, wasm] = await Promise.all([this.evm.snapshot(), this.wasm.snapshot()]);
-      this.base = { evm, wasm };
+    this.book = new AddressBook();
+    if (this.wasmPair) {
+      // Each CosmWasm backend has its own addresses: one book per side.
+      this.evmStack = new WasmStack(this.wasmPair[0], this.spec, this.book);
+      this.wasmStack = new WasmStack(this.wasmPair[1], this.spec, new AddressBook());
     } else {
-      await Promise.all([this.evm.restore(this.base.evm), this.wasm.restore(this.base.wasm)]);
+      this.evmStack = new EvmStack(this.evm, this.spec, this.book, this.clock, undefined, this.evmOverrides);
+      this.wasmStack = new WasmStack(this.wasm, this.spec, this.book);
+    }
+    // A real node cannot go back: every scenario deploys afresh there (addresses are
+    // compared by reference, so fresh ones compare equal).
+    const [l, r] = [this.evmStack.chain, this.wasmStack.chain];
+    const canSnap = (c: { backend: string }) => c.backend === "embedded";
+    if (!this.base) {
+      this.base = {
+        evm: canSnap(l) ? await l.snapshot() : -1,
+        wasm: canSnap(r) ? await r.snapshot() : -1,
+      };
+    } else {
+      await Promise.all([
+        canSnap(l) ? l.restore(this.base.evm) : undefined,
+        canSnap(r) ? r.restore(this.base.wasm) : undefined,
+      ]);
     }
     this.clock.forget(undefined);
-    this.book = new AddressBook();
     this.pool = new KeyPool();
     this.coverage = {};
-    this.evmStack = new EvmStack(this.evm, this.spec, this.book, this.clock);
-    this.wasmStack = new WasmStack(this.wasm, this.spec, this.book);
+  }
+
+  /** Starts a new run on chains just restored to a deployment (campaigns): the clock and keys start over. */
+  beginRun(time: number): void {
+    this.clock.forget(time);
+    this.pool = new KeyPool();
+  }
+
+  /** The coverage counted since the last call (and forgets it). */
+  takeCoverage(): Record<string, Record<string, number>> {
+    const c = this.coverage;
+    this.coverage = {};
+    return c;
   }
 
   /** Deploys and wires a scenario's components on both stacks at the time origin. */
@@ -148,13 +194,15 @@ export class DifferentialRunner {
     await this.clock.set(this.spec.timeOrigin);
     const names = actorNames(s);
     for (const [i, n] of names.entries()) {
-      const [e, w] = await Promise.all([this.evmStack.account(i), this.wasmStack.account(i, n)]);
-      this.book.set(`@${n}`, e, w);
+      const [e, w] = await Promise.all([this.evmStack.account(i, n), this.wasmStack.account(i, n)]);
+      this.evmStack.bind(`@${n}`, e);
+      this.wasmStack.bind(`@${n}`, w);
     }
     const evmDeployed = await this.evmStack.deploy(s.components, s.init);
     const wasmDeployed = await this.wasmStack.deploy(s.components, s.init);
     for (const c of s.components) {
-      this.book.set(`@@${c}`, this.evmStack.addressOf(c), this.wasmStack.addressOf(c));
+      this.evmStack.bind(`@@${c}`, this.evmStack.addressOf(c));
+      this.wasmStack.bind(`@@${c}`, this.wasmStack.addressOf(c));
     }
     this.deployedNames = [...s.components];
     const setupSteps: { on: string; call: string; args: Record<string, unknown> }[] = wiringSteps(
@@ -226,7 +274,7 @@ export class DifferentialRunner {
             step,
             evm,
             wasm,
-            diff: readableDiff(JSON.parse(a), JSON.parse(b)),
+            diff: readableDiff(JSON.parse(a), JSON.parse(b), this.sides),
           };
           break;
         }
@@ -247,7 +295,7 @@ export class DifferentialRunner {
             step: { setup: "final full state digest" },
             evm: { status: "ok", code: null, name: null, result: evm, events: {} },
             wasm: { status: "ok", code: null, name: null, result: wasm, events: {} },
-            diff: readableDiff(JSON.parse(a), JSON.parse(b)),
+            diff: readableDiff(JSON.parse(a), JSON.parse(b), this.sides),
           };
         }
       }

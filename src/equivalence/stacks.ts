@@ -117,6 +117,12 @@ export interface Stack {
   query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome>;
   /** The account of an actor on this stack (for the address book). */
   account(index: number, name: string): Promise<string>;
+  /** Records `ref` (`@actor`, `@@Component`) → this stack's address in the address book. */
+  bind(ref: string, address: string): void;
+  /** The address of a deployed component. */
+  addressOf(component: string): string;
+  /** Forgets deployments and codes (after the chain was restored to before them). */
+  readonly chain: { snapshot(): Promise<number>; restore(id: number): Promise<void>; readonly backend: string };
 }
 
 /** Initialize arguments of a component: scenario values, struct fields defaulting to spec params. */
@@ -169,7 +175,13 @@ export class EvmStack implements Stack {
     readonly book: AddressBook,
     readonly clock: SharedClock,
     readonly artifactsDir?: string,
+    /** component → EVM contract name replacing the spec's `evmContract` (test variants). */
+    readonly overrides: Readonly<Record<string, string>> = {},
   ) {}
+
+  bind(ref: string, address: string): void {
+    this.book.setEvm(ref, address);
+  }
 
   async account(index: number): Promise<string> {
     this.accounts ??= await this.chain.accounts();
@@ -195,14 +207,15 @@ export class EvmStack implements Stack {
     const out: DeployedComponent[] = [];
     for (const name of components) {
       const c = this.spec.component(name);
+      const contract = this.overrides[name] ?? c.evmContract;
       let artifact;
       try {
-        artifact = readEvmArtifact(c.evmContract, this.artifactsDir);
+        artifact = readEvmArtifact(contract, this.artifactsDir);
       } catch (err) {
         throw new MissingArtifactError(
           "evm",
           name,
-          `${name} has no EVM artifact ${c.evmContract} (${(err as Error).message}); the Solidity contract has not ` +
+          `${name} has no EVM artifact ${contract} (${(err as Error).message}); the Solidity contract has not ` +
             "been merged or built (npm run build:evm)",
         );
       }
@@ -221,7 +234,7 @@ export class EvmStack implements Stack {
       const p = await deployUupsProxy(this.chain, artifact, args, admin, { implementation: impl.address });
       this.clock.forget(this.clock.now);
       this.addresses.set(name, p.proxy);
-      out.push({ component: name, address: p.proxy, artifactHash: impl.hash, artifact: c.evmContract });
+      out.push({ component: name, address: p.proxy, artifactHash: impl.hash, artifact: contract });
     }
     return out;
   }
@@ -288,6 +301,10 @@ export class WasmStack implements Stack {
 
   account(_index: number, name: string): Promise<string> {
     return this.chain.addrMake(name);
+  }
+
+  bind(ref: string, address: string): void {
+    this.book.setWasm(ref, address);
   }
 
   addressOf(component: string): string {

@@ -4,4 +4,5 @@
 export type { CborHarness } from "./CborHarness";
 export type { CircuitBreakerV2 } from "./CircuitBreakerV2";
 export type { NotUUPSImplementation } from "./NotUUPSImplementation";
+export type { RateLimiterOffByOne } from "./RateLimiterOffByOne";
 export type { RateLimiterV2 } from "./RateLimiterV2";

@@ -4,4 +4,5 @@
 export { CborHarness__factory } from "./CborHarness__factory";
 export { CircuitBreakerV2__factory } from "./CircuitBreakerV2__factory";
 export { NotUUPSImplementation__factory } from "./NotUUPSImplementation__factory";
+export { RateLimiterOffByOne__factory } from "./RateLimiterOffByOne__factory";
 export { RateLimiterV2__factory } from "./RateLimiterV2__factory";

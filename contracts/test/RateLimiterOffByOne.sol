@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {VagusAccessFrame} from "../common/VagusAccessFrame.sol";
+import {IRateLimiter} from "../interfaces/IRateLimiter.sol";
+import {PairHeader} from "../libraries/PairHeader.sol";
+import {SlidingWindow} from "../libraries/SlidingWindow.sol";
+
+/// @title RateLimiterOffByOne (test only)
+/// @notice A deliberately divergent copy of RateLimiter for the equivalence engine's own
+/// test (test/equivalence/divergence.test.ts): `consume` files a consumption made at the
+/// first second of a sub-bucket under the previous sub-bucket, so it leaves the window one
+/// bucket early — an off-by-one at the window boundary that only the EVM stack has. The
+/// campaign must catch it and shrink it to a short scenario. Never deployed.
+/// @dev Identical to RateLimiter but for the marked line (same storage layout).
+contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
+    using SlidingWindow for SlidingWindow.Ring;
+
+    /// @notice Registered consumers (the capability issuer).
+    bytes32 public constant CONSUMER_ROLE = keccak256("CONSUMER_ROLE");
+    /// @notice Largest ring (spec constant MAX_BUCKETS).
+    uint8 public constant MAX_BUCKETS = uint8(SlidingWindow.MAX_BUCKETS);
+    /// @notice Longest window in seconds, 30 days (spec constant MAX_WINDOW).
+    uint32 public constant MAX_WINDOW = 2_592_000;
+
+    /// @dev Denial code of a full window (spec denials: RateLimited).
+    uint16 private constant RATE_LIMITED = 2100;
+
+    /// @dev A pair: slot 0 the header (ring position and shape, override flag, counters; bit
+    /// layout in PairHeader.sol), slots 1..8 the ring (only ceil(K/8) used), slot 9 the
+    /// override (meaningful only when the header says so).
+    struct Pair {
+        PairHeader header;
+        SlidingWindow.Ring ring;
+        Config pairOverride;
+    }
+
+    /// @custom:storage-location erc7201:vagus.storage.RateLimiter
+    struct RateLimiterStorage {
+        Config defaultConfig; // capacity 32 | window 32 | buckets 8: one slot
+        mapping(uint64 executorId => mapping(bytes32 actionId => Pair)) pairs;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("vagus.storage.RateLimiter")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant RATE_LIMITER_STORAGE_LOCATION =
+        0xacdd38d57f7ca25794d9e1b2ceddfe999284e414d4a33c4a9447f8b5f9070600;
+
+    /// @notice Sets up a proxy: `ADMIN` to `admin`, and the default config.
+    /// @dev Reverts `InvalidAddress` for the zero admin, then the config's errors in the
+    /// order spec/rate-limiter.md lists them. Emits `DefaultConfigSet`.
+    /// @param admin The first `ADMIN` (governance).
+    /// @param defaultConfig_ The config of every pair without an override.
+    function initialize(address admin, Config calldata defaultConfig_) external initializer {
+        __VagusAccessFrame_init(admin);
+        _setDefaultConfig(defaultConfig_);
+    }
+
+    // ───────────────────────────── consume ─────────────────────────────
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `CONSUMER`; blocked while paused. Denied consumptions emit `ConsumeDenied`
+    /// and count a rejection; neither reverts.
+    function consume(
+        uint64 executorId,
+        bytes32 actionId
+    ) external onlyRole(CONSUMER_ROLE) whenNotPaused returns (bool allowed, uint64 retryAt) {
+        _requirePair(executorId, actionId);
+        RateLimiterStorage storage $ = _getRateLimiterStorage();
+        uint256 used;
+        (allowed, used, retryAt) = _consume($, $.pairs[executorId][actionId]);
+        // Safe cast: used ≤ the largest capacity the pair ever had, a uint32.
+        if (!allowed) emit ConsumeDenied(executorId, actionId, RATE_LIMITED, uint32(used), retryAt);
+    }
+
+    // ───────────────────────────── configuration ─────────────────────────────
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `ADMIN`; blocked while paused. Emits `DefaultConfigSet`.
+    function setDefaultConfig(Config calldata config) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        _setDefaultConfig(config);
+    }
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `ADMIN`; blocked while paused. Emits `PairConfigSet`. The pair's ring is
+    /// emptied on its next consume if the window or bucket count differs from the ring's.
+    function setPairConfig(
+        uint64 executorId,
+        bytes32 actionId,
+        Config calldata config
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        _requirePair(executorId, actionId);
+        _validate(config);
+        Pair storage pair = _getRateLimiterStorage().pairs[executorId][actionId];
+        pair.pairOverride = config;
+        pair.header = pair.header.withOverride(true);
+        emit PairConfigSet(executorId, actionId, config.capacity, config.window, config.buckets);
+    }
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `ADMIN`; blocked while paused. Reverts `NoPairOverride` if none is set.
+    /// Emits `PairConfigCleared`.
+    function clearPairConfig(uint64 executorId, bytes32 actionId) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        _requirePair(executorId, actionId);
+        Pair storage pair = _getRateLimiterStorage().pairs[executorId][actionId];
+        PairHeader header = pair.header;
+        if (!header.hasOverride()) revert NoPairOverride(executorId, actionId);
+        pair.header = header.withOverride(false);
+        delete pair.pairOverride;
+        emit PairConfigCleared(executorId, actionId);
+    }
+
+    // ───────────────────────────── queries ─────────────────────────────
+
+    /// @inheritdoc IRateLimiter
+    function defaultConfig() external view returns (Config memory) {
+        return _getRateLimiterStorage().defaultConfig;
+    }
+
+    /// @inheritdoc IRateLimiter
+    function pairConfig(
+        uint64 executorId,
+        bytes32 actionId
+    ) external view returns (bool hasOverride, Config memory config) {
+        RateLimiterStorage storage $ = _getRateLimiterStorage();
+        Pair storage pair = $.pairs[executorId][actionId];
+        hasOverride = pair.header.hasOverride();
+        config = hasOverride ? pair.pairOverride : $.defaultConfig;
+    }
+
+    /// @inheritdoc IRateLimiter
+    function usage(
+        uint64 executorId,
+        bytes32 actionId
+    ) external view returns (uint32 used, uint32 capacity, uint64 retryAt) {
+        RateLimiterStorage storage $ = _getRateLimiterStorage();
+        Pair storage pair = $.pairs[executorId][actionId];
+        PairHeader header = pair.header;
+        uint32 window;
+        uint8 buckets;
+        (capacity, window, buckets) = _effective($, pair, header);
+        if (header.window() != window || header.buckets() != buckets) {
+            return (0, capacity, 0); // the next consume empties the ring
+        }
+        uint256 width = window / buckets;
+        uint256 current = block.timestamp / width;
+        uint256 total = pair.ring.used(header.lastBucket(), current, buckets);
+        used = uint32(total);
+        if (total >= capacity) {
+            retryAt = uint64(pair.ring.retryBucket(header.lastBucket(), current, buckets, total, capacity) * width);
+        }
+    }
+
+    /// @inheritdoc IRateLimiter
+    function counters(uint64 executorId, bytes32 actionId) external view returns (uint64 requests, uint64 rejections) {
+        PairHeader header = _getRateLimiterStorage().pairs[executorId][actionId].header;
+        return (header.requests(), header.rejections());
+    }
+
+    // ───────────────────────────── internals ─────────────────────────────
+
+    /// @dev spec/rate-limiter.md "consume", steps 1-4, after the frame checks.
+    function _consume(
+        RateLimiterStorage storage $,
+        Pair storage pair
+    ) private returns (bool allowed, uint256 used, uint64 retryAt) {
+        PairHeader header = pair.header;
+        // The effective config as one word (capacity | window | buckets, Solidity's packing
+        // of `Config`): one SLOAD and no memory struct on the hot path.
+        uint256 config = _configWord(header.hasOverride() ? pair.pairOverride : $.defaultConfig);
+        uint256 buckets = uint8(config >> 64);
+        // DIVERGENCE (deliberate): `block.timestamp - 1` instead of `block.timestamp`.
+        uint256 current = (block.timestamp - 1) / (uint32(config >> 32) / buckets);
+        uint256 last = header.lastBucket();
+        if (header.window() != uint32(config >> 32) || header.buckets() != buckets) {
+            // Reset rule: counts taken under another bucket width mean nothing under this one.
+            pair.ring.clear(header.buckets());
+            last = current;
+        }
+
+        (allowed, used) = pair.ring.tryAdd(last, current, buckets, uint32(config));
+        if (allowed) {
+            pair.header = header.withRing(uint64(current), uint32(config >> 32), uint8(buckets)).countRequest(false);
+            return (true, used, 0);
+        }
+        // Denied: the ring is unchanged (an emptied ring has room, so no denial follows a reset).
+        pair.header = header.countRequest(true);
+        uint256 end = pair.ring.retryBucket(last, current, buckets, used, uint32(config));
+        return (false, used, uint64(end * (uint32(config >> 32) / buckets)));
+    }
+
+    /// @dev The storage word of a `Config`: capacity in bits 0-31, window 32-63, buckets 64-71.
+    function _configWord(Config storage config) private view returns (uint256 word) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            word := sload(config.slot)
+        }
+    }
+
+    /// @dev The pair's effective config: its override when the header says so, else the default.
+    function _effective(
+        RateLimiterStorage storage $,
+        Pair storage pair,
+        PairHeader header
+    ) private view returns (uint32 capacity, uint32 window, uint8 buckets) {
+        Config storage config = header.hasOverride() ? pair.pairOverride : $.defaultConfig;
+        return (config.capacity, config.window, config.buckets);
+    }
+
+    function _setDefaultConfig(Config calldata config) private {
+        _validate(config);
+        _getRateLimiterStorage().defaultConfig = config;
+        emit DefaultConfigSet(config.capacity, config.window, config.buckets);
+    }
+
+    /// @dev spec/rate-limiter.md "Validation order of a Config".
+    function _validate(Config calldata config) private pure {
+        if (config.capacity == 0) revert ZeroCapacity();
+        if (config.window == 0) revert ZeroWindow();
+        if (config.window > MAX_WINDOW) revert WindowTooLong(config.window);
+        if (config.buckets == 0 || config.buckets > MAX_BUCKETS) revert InvalidBucketCount(config.buckets);
+        if (config.window % config.buckets != 0) revert WindowNotDivisible(config.window, config.buckets);
+    }
+
+    /// @dev spec/rate-limiter.json roles: ADMIN, GUARDIAN, CONSUMER.
+    function _isKnownRole(bytes32 role) internal pure override returns (bool) {
+        return role == DEFAULT_ADMIN_ROLE || role == GUARDIAN_ROLE || role == CONSUMER_ROLE;
+    }
+
+    function _getRateLimiterStorage() private pure returns (RateLimiterStorage storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            $.slot := RATE_LIMITER_STORAGE_LOCATION
+        }
+    }
+}
