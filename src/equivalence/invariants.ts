@@ -1,5 +1,5 @@
 import type { SpecOperation } from "../spec";
-import type { Canon } from "./canon";
+import { stableJson, type Canon } from "./canon";
 import type { DifferentialRunner } from "./runner";
 import type { ScenarioStep } from "./scenario";
 import type { Outcome, Stack } from "./stacks";
@@ -38,7 +38,7 @@ async function ask(ctx: InvariantContext, on: string, query: string, args: Recor
 }
 
 const field = (v: Canon, name: string): Canon => (v as Record<string, Canon>)[name];
-const num = (v: Canon): number => Number(v as string);
+const num = (v: Canon): number => Number(v);
 
 /** The invariants of spec/frame.md, the components' .md files and spec/safety-core.md §6. */
 export const INVARIANTS: readonly Invariant[] = [
@@ -78,7 +78,7 @@ export const INVARIANTS: readonly Invariant[] = [
       if (num(field(u, "used")) > num(field(u, "capacity"))) return `usage ${JSON.stringify(u)} exceeds capacity`;
       const r = outcome.result as Record<string, Canon>;
       if (r.allowed === false && num(r.retryAt) <= ctx.now)
-        return `denied with retryAt ${String(r.retryAt)} <= now ${ctx.now}`;
+        return `denied with retryAt ${stableJson(r.retryAt)} <= now ${ctx.now}`;
       const c = await ask(ctx, "RateLimiter", "counters", { executorId: args.executorId, actionId: args.actionId });
       if (num(field(c, "rejections")) > num(field(c, "requests")))
         return `counters ${JSON.stringify(c)}: rejections > requests`;
@@ -100,7 +100,7 @@ export const INVARIANTS: readonly Invariant[] = [
       const state = num(field(s, "state"));
       if (![0, 1, 2].includes(state)) return `state ${state} is not a BreakerState`;
       if (state === 2 && num(field(s, "probesAdmitted")) > num(field(cfg, "halfOpenMaxProbes"))) {
-        return `HALF_OPEN admitted ${String(field(s, "probesAdmitted"))} probes > halfOpenMaxProbes`;
+        return `HALF_OPEN admitted ${stableJson(field(s, "probesAdmitted"))} probes > halfOpenMaxProbes`;
       }
       const c = await ask(ctx, "CircuitBreaker", "counters", pair);
       if (num(field(c, "rejections")) > num(field(c, "requests"))) return `counters: rejections > requests`;
