@@ -2,6 +2,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import { subtask, type HardhatUserConfig } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
+import "./tasks/equivalence";
 
 /**
  * The one compiler version of the project. It comes from the npm package `solc` (pinned

@@ -11,3 +11,5 @@ export * from "./wiring";
 export * from "./devnet";
 export * from "./campaign";
 export * from "./invariants";
+export * from "./report";
+export * from "./corpus";
