@@ -13,3 +13,4 @@ export * from "./campaign";
 export * from "./invariants";
 export * from "./report";
 export * from "./corpus";
+export * from "./readiness";

@@ -175,6 +175,21 @@ export class DifferentialRunner {
     this.coverage = {};
   }
 
+  /**
+   * Returns both chains to the state before this runner's first scenario, so another
+   * runner (another test file) can start at the time origin again.
+   */
+  async dispose(): Promise<void> {
+    if (!this.base) return;
+    const [l, r] = [this.evmStack.chain, this.wasmStack.chain];
+    await Promise.all([
+      l.backend === "embedded" ? l.restore(this.base.evm) : undefined,
+      r.backend === "embedded" ? r.restore(this.base.wasm) : undefined,
+    ]);
+    this.base = undefined;
+    this.clock.forget(undefined);
+  }
+
   /** Starts a new run on chains just restored to a deployment (campaigns): the clock and keys start over. */
   beginRun(time: number): void {
     this.clock.forget(time);
