@@ -133,15 +133,14 @@ function argArb(c: Component, arg: SpecField, actors: string[]): fc.Arbitrary<un
   if (/^int\d+$/.test(type)) return fc.integer({ min: -3, max: 3 });
   const param = c.params[name];
   if (param && /^uint\d+$/.test(type)) {
-    const valid = [
-      ...new Set([
-        param.min,
-        param.default,
-        Math.max(param.min, Math.floor(param.default / 2)),
-        Math.min(param.max, param.default * 2),
-      ]),
-    ];
-    const invalid = [param.min - 1, param.max + 1].filter((v) => v >= 0 && BigInt(v) <= intRange(type));
+    // Bounds may be written as decimal strings (uint64 limits beyond 2^53).
+    const min = BigInt(param.min);
+    const max = BigInt(param.max);
+    const def = BigInt(param.default);
+    const clamp = (v: bigint) => (v < min ? min : v > max ? max : v);
+    const asArg = (v: bigint) => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
+    const valid = [...new Set([min, def, clamp(def / 2n), clamp(def * 2n)].map(String))].map((v) => asArg(BigInt(v)));
+    const invalid = [min - 1n, max + 1n].filter((v) => v >= 0n && v <= intRange(type)).map(asArg);
     return invalid.length > 0
       ? fc.oneof(
           { weight: 12, arbitrary: fc.constantFrom(...valid) },

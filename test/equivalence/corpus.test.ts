@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
@@ -14,6 +15,7 @@ import {
   type Devnet,
 } from "../../src/equivalence";
 import { loadSpec } from "../../src/spec";
+import { SchemaValidator } from "../helpers/json-schema";
 
 /**
  * The scenario corpus (scenarios/) and every spec vector (spec/vectors/**: component and
@@ -49,6 +51,19 @@ describe("equivalence: the scenario corpus on both stacks", function () {
   after(async () => {
     await runner?.dispose();
     await net?.close();
+  });
+
+  it("every corpus file is a system vector (spec/schema/system-vector.schema.json)", () => {
+    const schema = new SchemaValidator(
+      JSON.parse(readFileSync(path.join(ROOT, "spec", "schema", "system-vector.schema.json"), "utf8")) as Record<
+        string,
+        unknown
+      >,
+    );
+    for (const f of files.filter((x) => x.includes(`${path.sep}scenarios${path.sep}`))) {
+      const errors = schema.validate(JSON.parse(readFileSync(f, "utf8")));
+      expect(errors, path.relative(ROOT, f)).to.deep.equal([]);
+    }
   });
 
   it(`finds the corpus (${files.length} files: ${runnable.length} runnable now, ${waiting.length} waiting for components)`, () => {
