@@ -69,6 +69,9 @@ export interface RunnerOptions {
    * scenario always compares a full digest.
    */
   digest?: DigestMode;
+  /** Hardhat artifact folder (default artifacts/evm) and CosmWasm artifact folder (default artifacts/wasm). */
+  evmArtifactsDir?: string;
+  wasmArtifactsDir?: string;
   /** component → EVM contract name to deploy instead of the spec's (a test variant). */
   evmOverrides?: Record<string, string>;
   /** Called after each step (progress output on long runs). */
@@ -119,6 +122,8 @@ export class DifferentialRunner {
   private readonly digestMode: DigestMode;
   private readonly onStep: RunnerOptions["onStep"];
   private readonly evmOverrides: Record<string, string>;
+  private readonly evmArtifactsDir: string | undefined;
+  private readonly wasmArtifactsDir: string | undefined;
   private base: { evm: SnapshotId; wasm: SnapshotId } | undefined;
   // Per scenario:
   book = new AddressBook();
@@ -142,6 +147,8 @@ export class DifferentialRunner {
     this.digestMode = opts.digest ?? "touched";
     this.onStep = opts.onStep;
     this.evmOverrides = opts.evmOverrides ?? {};
+    this.evmArtifactsDir = opts.evmArtifactsDir;
+    this.wasmArtifactsDir = opts.wasmArtifactsDir;
   }
 
   /** Returns both chains to the state before the first scenario (taking it the first time). */
@@ -149,11 +156,11 @@ export class DifferentialRunner {
     this.book = new AddressBook();
     if (this.wasmPair) {
       // Each CosmWasm backend has its own addresses: one book per side.
-      this.evmStack = new WasmStack(this.wasmPair[0], this.spec, this.book);
-      this.wasmStack = new WasmStack(this.wasmPair[1], this.spec, new AddressBook());
+      this.evmStack = new WasmStack(this.wasmPair[0], this.spec, this.book, this.wasmArtifactsDir);
+      this.wasmStack = new WasmStack(this.wasmPair[1], this.spec, new AddressBook(), this.wasmArtifactsDir);
     } else {
-      this.evmStack = new EvmStack(this.evm, this.spec, this.book, this.clock, undefined, this.evmOverrides);
-      this.wasmStack = new WasmStack(this.wasm, this.spec, this.book);
+      this.evmStack = new EvmStack(this.evm, this.spec, this.book, this.clock, this.evmArtifactsDir, this.evmOverrides);
+      this.wasmStack = new WasmStack(this.wasm, this.spec, this.book, this.wasmArtifactsDir);
     }
     // A real node cannot go back: every scenario deploys afresh there (addresses are
     // compared by reference, so fresh ones compare equal).
