@@ -102,3 +102,98 @@ fn message_surface_is_the_specs_wasm_operations() {
     assert_eq!(variants(&execute), named("execute"));
     assert_eq!(variants(&query), named("query"));
 }
+
+/// Every wasm event of the spec is emitted by some run of the contract, with the spec's
+/// wasm fields (snake_case, in order) as its attributes, and no other event is emitted.
+#[test]
+fn emitted_events_are_the_specs_wasm_events() {
+    use super::helpers::{b32, zero, Suite, MIN_DELAY};
+    use crate::msg::ExecuteMsg;
+    use cosmwasm_std::Uint64;
+    use std::collections::BTreeMap;
+
+    let spec = spec();
+    let want: BTreeMap<String, Vec<String>> = spec["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| on_wasm(e))
+        .map(|e| {
+            (
+                snake(e["name"].as_str().unwrap()),
+                e["fields"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|f| on_wasm(f))
+                    .map(|f| snake(f["name"].as_str().unwrap()))
+                    .collect(),
+            )
+        })
+        .collect();
+
+    let mut s = Suite::new();
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut record = |res: &cw_multi_test::AppResponse, tl: &str| {
+        for e in &res.events {
+            let from_tl = e
+                .attributes
+                .iter()
+                .any(|a| a.key == "_contract_address" && a.value == tl);
+            let Some(ty) = e.ty.strip_prefix("wasm-") else {
+                continue;
+            };
+            if !from_tl {
+                continue;
+            }
+            let keys: Vec<String> = e
+                .attributes
+                .iter()
+                .filter(|a| a.key != "_contract_address")
+                .map(|a| a.key.clone())
+                .collect();
+            if let Some(prev) = seen.insert(ty.to_string(), keys.clone()) {
+                assert_eq!(prev, keys, "event {ty} changed shape");
+            }
+        }
+    };
+    let tl = s.timelock.to_string();
+    let call = s.set_capacity(4);
+    let delay = s.to_self(&ExecuteMsg::UpdateDelay {
+        new_delay: Uint64::new(MIN_DELAY + 1),
+    });
+    let grant = s.to_self(&ExecuteMsg::GrantRole {
+        role: "canceller".into(),
+        account: s.stranger.to_string(),
+    });
+    let revoke = s.to_self(&ExecuteMsg::RevokeRole {
+        role: "canceller".into(),
+        account: s.stranger.to_string(),
+    });
+    for c in [&call, &delay, &grant] {
+        let res = s.schedule(c, &zero(), &b32(1), MIN_DELAY).unwrap();
+        record(&res, &tl);
+    }
+    s.at(MIN_DELAY);
+    for c in [&call, &delay, &grant] {
+        let res = s.run(c, &zero(), &b32(1)).unwrap();
+        record(&res, &tl);
+    }
+    let res = s
+        .schedule(&revoke, &zero(), &zero(), MIN_DELAY + 1)
+        .unwrap();
+    record(&res, &tl);
+    let id = s.id(&revoke, &zero(), &zero());
+    let proposer = s.proposer.clone();
+    let res = s.exec(&proposer, &ExecuteMsg::Cancel { id }).unwrap();
+    record(&res, &tl);
+    let res = s
+        .schedule(&revoke, &zero(), &zero(), MIN_DELAY + 1)
+        .unwrap();
+    record(&res, &tl);
+    s.at(3 * MIN_DELAY);
+    let res = s.run(&revoke, &zero(), &zero()).unwrap();
+    record(&res, &tl);
+
+    assert_eq!(seen, want);
+}
