@@ -449,3 +449,35 @@ fn bank_send_moves_the_timelocks_funds() {
     let left = s.app.wrap().query_balance(tl, "uvag").unwrap();
     assert_eq!(left.amount.u128(), 750);
 }
+
+#[test]
+fn predicate_queries_follow_the_state_table() {
+    use crate::msg::{
+        IsOperationDoneResponse, IsOperationPendingResponse, IsOperationReadyResponse,
+        IsOperationResponse,
+    };
+    // spec/timelock.md §2: isOperation = not Unset; pending = Waiting or Ready.
+    fn flags(s: &Suite, id: &HexBinary) -> [bool; 4] {
+        let a: IsOperationResponse = s.query(&QueryMsg::IsOperation { id: id.clone() });
+        let b: IsOperationPendingResponse =
+            s.query(&QueryMsg::IsOperationPending { id: id.clone() });
+        let c: IsOperationReadyResponse = s.query(&QueryMsg::IsOperationReady { id: id.clone() });
+        let d: IsOperationDoneResponse = s.query(&QueryMsg::IsOperationDone { id: id.clone() });
+        [
+            a.is_operation,
+            b.is_operation_pending,
+            c.is_operation_ready,
+            d.is_operation_done,
+        ]
+    }
+    let mut s = Suite::new();
+    let call = s.set_capacity(5);
+    let id = s.id(&call, &zero(), &zero());
+    assert_eq!(flags(&s, &id), [false, false, false, false]);
+    s.schedule(&call, &zero(), &zero(), MIN_DELAY).unwrap();
+    assert_eq!(flags(&s, &id), [true, true, false, false]);
+    s.at(MIN_DELAY);
+    assert_eq!(flags(&s, &id), [true, true, true, false]);
+    s.run(&call, &zero(), &zero()).unwrap();
+    assert_eq!(flags(&s, &id), [true, false, false, true]);
+}
