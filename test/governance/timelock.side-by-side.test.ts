@@ -10,7 +10,7 @@ import { EngineClient, WasmChainError, defaultEngineBin } from "../../src/chains
 import { canonicalEncode, sha256 } from "../../src/cbor";
 import { loadSpec, revertDataOf, decodeRevert } from "../../src/spec";
 import type { RateLimiter, VagusTimelock } from "../../typechain-types";
-import { mineAt, setNextTimestamp, CALL_GAS_LIMIT } from "../helpers/chain";
+import { mineAt, setNextTimestamp, snapshot, CALL_GAS_LIMIT } from "../helpers/chain";
 import { deployRateLimiter } from "../helpers/deploy";
 
 /**
@@ -366,6 +366,9 @@ describe("governance: timelock side by side (OpenZeppelin on Hardhat vs vagus-ti
   let evm: StackDriver;
   let wasm: StackDriver;
   let wasmTimelock: string;
+  // The Hardhat network is shared by every test file: its clock must go back to where it
+  // was (later files schedule from the spec's time origin).
+  let restoreEvm: (() => Promise<void>) | undefined;
 
   before(function () {
     for (const f of [TL_WASM, RL_WASM]) {
@@ -379,6 +382,8 @@ describe("governance: timelock side by side (OpenZeppelin on Hardhat vs vagus-ti
 
   before(async function () {
     this.timeout(120_000);
+    const snap = await snapshot();
+    restoreEvm = () => snap.restore();
     chain = await EngineClient.start();
     await setNextTimestamp(T0);
     evm = await evmDriver();
@@ -387,6 +392,7 @@ describe("governance: timelock side by side (OpenZeppelin on Hardhat vs vagus-ti
 
   after(async function () {
     await chain?.close();
+    await restoreEvm?.();
   });
 
   it("every step has the same outcome and leaves the same state on both stacks, as the spec predicts", async function () {
