@@ -17,6 +17,11 @@ export interface SpecField {
    */
   type: string;
   indexed?: boolean;
+  /** Stacks the field or argument exists on; absent means both. */
+  stacks?: StackName[];
+  /** The type on CosmWasm when it differs (`uint256` delays are `uint64` there). */
+  wasmType?: string;
+  description?: string;
   /** An address that may be "not set": `null` in vectors, `address(0)` on EVM, `None` on CosmWasm. */
   optional?: boolean;
 }
@@ -59,6 +64,8 @@ export interface SpecOperation {
   pause?: "allowed" | "blocked";
   args: SpecField[];
   returns?: SpecField[];
+  /** Stacks the operation exists on; absent means both. */
+  stacks?: StackName[];
 }
 
 export interface SpecParam {
@@ -98,6 +105,10 @@ export interface ComponentFile {
   evmContract: string;
   wasmContract: string;
   roles: RoleKey[];
+  /** Roles only this component defines (the timelock's), same shape as common.json roles. */
+  roleDefs?: Record<RoleKey, SpecRoleDef>;
+  /** `false`: common.json's errors, events and operations are not merged in. Default true. */
+  frame?: boolean;
   constants?: Record<string, number>;
   enums?: Record<string, Record<string, number>>;
   params?: Record<string, SpecParam>;

@@ -108,7 +108,7 @@ export function fromEvm(
     }
     case "role": {
       const id = bytes32Of(value);
-      return component.spec.roleByEvmId(id)?.key ?? id;
+      return component.roles.find((r) => r.evmId === id)?.key ?? component.spec.roleByEvmId(id)?.key ?? id;
     }
   }
   const fields = fieldsOf(component, type);
@@ -155,9 +155,9 @@ export function fromJson(
     }
     case "role": {
       if (typeof value !== "string") throw new TypeError(`role: got ${JSON.stringify(value)}`);
-      if (component.spec.roles.has(value)) return value;
+      if (component.spec.roles.has(value) || component.hasRole(value)) return value;
       const id = bytes32Of(value);
-      return component.spec.roleByEvmId(id)?.key ?? id;
+      return component.roles.find((r) => r.evmId === id)?.key ?? component.spec.roleByEvmId(id)?.key ?? id;
     }
   }
   const fields = fieldsOf(component, type);
