@@ -133,3 +133,23 @@ export function paramHashes(values: bigint[], schema = SCHEMA): { sha256: string
 export function scaleByHand(values: bigint[], factorBp: bigint, schema = SCHEMA): bigint[] {
   return values.map((v, i) => (schema[i].brakeable ? (v * factorBp) / 10_000n : v));
 }
+
+/**
+ * `send` reverts with `errorName` of `iface` (and its args when given), and `read` returns
+ * the same before and after: a reverted call changes nothing.
+ */
+export async function rejects(
+  iface: { interface: import("ethers").Interface },
+  read: () => Promise<unknown>,
+  send: () => Promise<unknown>,
+  errorName: string,
+  args?: unknown[],
+): Promise<void> {
+  const { expect } = await import("chai");
+  const before = JSON.stringify(await read(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  const assertion = expect(send()).to.be.revertedWithCustomError(iface as never, errorName);
+  if (args) await assertion.withArgs(...args);
+  else await assertion;
+  const after = JSON.stringify(await read(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  expect(after, `state changed by a reverted ${errorName}`).to.equal(before);
+}
