@@ -28,10 +28,10 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     error InvalidActionId();
     /// @notice Revoking or renouncing `ADMIN` from its last holder (1009).
     error LastAdmin();
-    /// @notice A `reason` argument is empty (1010).
+    /// @notice A `reason` argument is the empty string (1010).
     error EmptyReason();
-    /// @notice A `reason` argument is longer than 256 bytes of UTF-8 (1011).
-    error ReasonTooLong(uint256 length);
+    /// @notice A `reason` argument is longer than 256 bytes of UTF-8; `length` is its byte length (1011).
+    error ReasonTooLong(uint32 length);
 
     /// @dev Longest `reason`, in bytes (spec/safety-core.md §0 "Reasons").
     uint256 internal constant MAX_REASON_BYTES = 256;
@@ -130,7 +130,8 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     function _requireReason(string calldata reason) internal pure {
         uint256 length = bytes(reason).length;
         if (length == 0) revert EmptyReason();
-        if (length > MAX_REASON_BYTES) revert ReasonTooLong(length);
+        // Safe cast: calldata cannot hold 2^32 bytes (it would cost far more than a block's gas).
+        if (length > MAX_REASON_BYTES) revert ReasonTooLong(uint32(length));
     }
 
     /// @dev The executor id check of per-executor operations.

@@ -244,6 +244,10 @@ vagus_errors! {
         1008 BadRenounceConfirmation {} => "caller_confirmation must be the caller's own address",
         /// The last ADMIN cannot be revoked or renounce.
         1009 LastAdmin {} => "the last admin cannot be removed",
+        /// A `reason` argument is the empty string.
+        1010 EmptyReason {} => "reason must not be empty",
+        /// A `reason` argument is longer than 256 bytes of UTF-8.
+        1011 ReasonTooLong { length: u32 } => "reason is {length} bytes long, at most 256 are allowed",
         /// migrate on a contract stored under another cw2 name.
         1201 MigrateWrongContract { stored: String, expected: String } => "cannot migrate {stored} with the code of {expected}",
         /// migrate to an older semver than the stored one.
