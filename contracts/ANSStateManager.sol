@@ -17,13 +17,14 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     /// @notice Tone oracles.
     bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
     /// @notice Largest tone and threshold, parts per million.
-    uint32 public constant MAX_PPM = 1_000_000;
+    uint32 public constant MAX_TONE_PPM = 1_000_000;
     /// @notice Largest reading count.
     uint32 public constant MAX_READINGS = 1000;
     /// @notice Longest dwell in seconds, 30 days.
     uint32 public constant MAX_DWELL = 2_592_000;
 
-    uint16 private constant FULL_FACTOR = 10_000;
+    /// @notice Largest guard factor, basis points (100%).
+    uint16 public constant MAX_FACTOR_BP = 10_000;
 
     /// @dev One executor in one word: state 8 | tone 24 (≤ 1,000,000 < 2^24) | three streaks
     /// 32 each | enteredAt 64 | updatedAt 64 = 256 bits.
@@ -72,7 +73,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         __VagusAccessFrame_init(admin);
         _setConfig(config_);
         ANSStorage storage $ = _s();
-        $.guards[uint8(AnsState.SAFE)] = Guard(FULL_FACTOR, true);
+        $.guards[uint8(AnsState.SAFE)] = Guard(MAX_FACTOR_BP, true);
         $.guards[uint8(AnsState.DANGER)] = Guard(5000, true);
         $.guards[uint8(AnsState.SHUTDOWN)] = Guard(0, false);
     }
@@ -81,9 +82,9 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
 
     /// @inheritdoc IANSStateManager
     /// @dev Needs `ORACLE`; allowed while paused (detection is safety).
-    function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (uint8) {
+    function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (AnsState) {
         _requireExecutor(executorId);
-        if (tonePpm > MAX_PPM) revert InvalidTone(tonePpm);
+        if (tonePpm > MAX_TONE_PPM) revert InvalidTone(tonePpm);
         ANSStorage storage $ = _s();
         Hot memory hot = $.hot;
         Record memory r = $.executors[executorId];
@@ -112,13 +113,13 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         }
         if (to == from) {
             $.executors[executorId] = r;
-            return uint8(to);
+            return to;
         }
         r.state = to;
         r.enteredAt = t;
         $.executors[executorId] = r;
         _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
-        return uint8(to);
+        return to;
     }
 
     /// @inheritdoc IANSStateManager
@@ -130,7 +131,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         ANSStorage storage $ = _s();
         Record memory r = $.executors[executorId];
         AnsState from = r.state;
-        if (uint8(from) == to) revert StateUnchanged(to);
+        if (uint8(from) == to) revert StateUnchanged(from);
         r.state = AnsState(to);
         r.enteredAt = uint64(block.timestamp);
         r.dangerStreak = 0;
@@ -155,7 +156,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     /// @dev Needs `ADMIN`; blocked while paused.
     function setGuard(uint8 state, Guard calldata guard_) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
         if (state > uint8(AnsState.SHUTDOWN)) revert InvalidState(state);
-        if (guard_.factorBp > FULL_FACTOR) revert InvalidGuardFactor(guard_.factorBp);
+        if (guard_.factorBp > MAX_FACTOR_BP) revert InvalidGuardFactor(guard_.factorBp);
         if (state == uint8(AnsState.SHUTDOWN) && guard_.allowed) revert ShutdownMustBlock();
         _s().guards[state] = guard_;
         emit GuardSet(state, guard_.factorBp, guard_.allowed);
@@ -193,11 +194,11 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     }
 
     /// @inheritdoc IANSStateManager
-    function guardOf(uint64 executorId) external view returns (uint8 state, uint16 factorBp, bool allowed) {
+    function guardOf(uint64 executorId) external view returns (GuardView memory) {
         ANSStorage storage $ = _s();
-        state = uint8($.executors[executorId].state);
-        Guard memory g = $.guards[state];
-        return (state, g.factorBp, g.allowed);
+        AnsState state = $.executors[executorId].state;
+        Guard memory g = $.guards[uint8(state)];
+        return GuardView(state, g.factorBp, g.allowed);
     }
 
     /// @inheritdoc IANSStateManager
@@ -213,9 +214,9 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     }
 
     /// @inheritdoc IANSStateManager
-    function counters() external view returns (uint64 readings, uint64 transitions, uint64 notificationFailures) {
+    function counters() external view returns (Counters memory) {
         ANSStorage storage $ = _s();
-        return ($.hot.readings, $.transitions, $.notificationFailures);
+        return Counters($.hot.readings, $.transitions, $.notificationFailures);
     }
 
     // ───────────────────────────── internals ─────────────────────────────
@@ -256,7 +257,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         if (
             !(c.safeReturnPpm < c.dangerEnterPpm &&
                 c.dangerEnterPpm <= c.shutdownEnterPpm &&
-                c.shutdownEnterPpm <= MAX_PPM)
+                c.shutdownEnterPpm <= MAX_TONE_PPM)
         ) {
             revert InvalidThresholds(c.safeReturnPpm, c.dangerEnterPpm, c.shutdownEnterPpm);
         }

@@ -20,7 +20,7 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
     /// @notice Evidence attestors.
     bytes32 public constant ATTESTOR_ROLE = keccak256("ATTESTOR_ROLE");
     /// @notice Largest riskPpm.
-    uint32 public constant MAX_PPM = 1_000_000;
+    uint32 public constant MAX_RISK_PPM = 1_000_000;
 
     /// @dev Canonical CBOR head + text of each key, in canonical order (shorter first).
     bytes private constant KEY_RISK = hex"677269736b50706d"; // "riskPpm"
@@ -70,7 +70,7 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
     ) external onlyRole(ATTESTOR_ROLE) {
         _requireExecutor(executorId);
         if (stateRoot == bytes32(0)) revert InvalidStateRoot();
-        if (metrics.riskPpm > MAX_PPM) revert InvalidRisk(metrics.riskPpm);
+        if (metrics.riskPpm > MAX_RISK_PPM) revert InvalidRisk(metrics.riskPpm);
         InboxStorage storage $ = _s();
         uint64 latestSequence = $.latest[executorId].sequence;
         if (metrics.sequence <= latestSequence) revert StaleSequence(metrics.sequence, latestSequence);
@@ -142,8 +142,8 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
         uint64 executorId,
         bytes32 stateRoot,
         Metrics calldata metrics
-    ) external pure returns (bytes memory cbor, bytes32, bytes32) {
-        return _encode(executorId, stateRoot, metrics);
+    ) external pure returns (EncodedEvidence memory e) {
+        (e.cbor, e.sha256, e.keccak256) = _encode(executorId, stateRoot, metrics);
     }
 
     /// @inheritdoc IAfferentInbox
@@ -152,9 +152,9 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
     }
 
     /// @inheritdoc IAfferentInbox
-    function counters() external view returns (uint64 posts, uint64 notificationFailures) {
+    function counters() external view returns (Counters memory) {
         InboxStorage storage $ = _s();
-        return ($.posts, $.notificationFailures);
+        return Counters($.posts, $.notificationFailures);
     }
 
     // ───────────────────────────── internals ─────────────────────────────
@@ -176,19 +176,19 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
         CanonicalCbor.Writer memory w = CanonicalCbor.writer(176);
         w.writeMapHeader(7);
         w.writeRaw(KEY_RISK);
-        w.writeUint(m.riskPpm);
+        w.writeUint64(m.riskPpm);
         w.writeRaw(KEY_SEQUENCE);
-        w.writeUint(m.sequence);
+        w.writeUint64(m.sequence);
         w.writeRaw(KEY_STATE_ROOT);
         w.writeBytes32(stateRoot);
         w.writeRaw(KEY_EXECUTOR);
-        w.writeUint(executorId);
+        w.writeUint64(executorId);
         w.writeRaw(KEY_FORCE);
-        w.writeUint(m.forceMilliN);
+        w.writeUint64(m.forceMilliN);
         w.writeRaw(KEY_VELOCITY);
-        w.writeUint(m.velocityMilliMps);
+        w.writeUint64(m.velocityMilliMps);
         w.writeRaw(KEY_TEMPERATURE);
-        w.writeInt(m.temperatureMilliC);
+        w.writeInt64(m.temperatureMilliC);
         cbor = w.finish();
         (sha, keccak) = CanonicalCbor.hashes(cbor);
     }

@@ -32,7 +32,6 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     uint16 private constant BREAKER_OPEN = 3100;
     uint16 private constant PROBE_LIMIT_REACHED = 3101;
     uint16 private constant RATE_LIMITED = 2100;
-    uint8 private constant STATE_SHUTDOWN = 2;
 
     /// @dev An executor's issue-path word: lastNonce 64 | epoch 64 | requests 64 | issued 64.
     struct Hot {
@@ -111,14 +110,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     /// @inheritdoc ICapabilityIssuer
     /// @dev Needs `PLANNER`; blocked while paused. Steps 1–3 revert; from step 4 the intent
     /// is processed (its nonce is used) and every policy verdict is a result, not a revert.
-    function issue(
-        Intent calldata intent
-    )
-        external
-        onlyRole(PLANNER_ROLE)
-        whenNotPaused
-        returns (bool issued, uint256 tokenId, uint16 code, uint64 retryAt)
-    {
+    function issue(Intent calldata intent) external onlyRole(PLANNER_ROLE) whenNotPaused returns (IssueResult memory) {
         IssuerStorage storage $ = _s();
         uint64 executorId = intent.executorId;
         _requirePair(executorId, intent.actionId);
@@ -147,9 +139,9 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
                 $.cold[executorId].denied = cold.denied + 1; // Safe: ≤ requests.
             }
             emit IssueDenied(executorId, intent.actionId, intent.nonce, v.code, v.retryAt);
-            return (false, 0, v.code, v.retryAt);
+            return IssueResult(false, 0, v.code, v.retryAt);
         }
-        tokenId = _mint($, intent, hot, cold.account);
+        uint256 tokenId = _mint($, intent, hot, cold.account);
         emit CapabilityIssued(
             tokenId,
             executorId,
@@ -161,7 +153,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             v.limitsSha256,
             v.limitsKeccak256
         );
-        return (true, tokenId, 0, 0);
+        return IssueResult(true, tokenId, 0, 0);
     }
 
     // ───────────────────────────── revocation and outcomes ─────────────────────────────
@@ -268,8 +260,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         if (tok.revoked) return false;
         if (tok.epoch != $.hot[tok.executorId].epoch) return false;
         if (block.timestamp >= uint256(tok.issuedAt) + tok.ttl) return false;
-        (uint8 state, , ) = IANSStateManager($.ans).guardOf(tok.executorId);
-        return state != STATE_SHUTDOWN;
+        return IANSStateManager($.ans).guardOf(tok.executorId).state != IANSStateManager.AnsState.SHUTDOWN;
     }
 
     /// @inheritdoc ICapabilityIssuer
@@ -326,10 +317,10 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     }
 
     /// @inheritdoc ICapabilityIssuer
-    function counters(uint64 executorId) external view returns (uint64 requests, uint64 issued, uint64 denied) {
+    function counters(uint64 executorId) external view returns (Counters memory) {
         IssuerStorage storage $ = _s();
         Hot memory hot = $.hot[executorId];
-        return (hot.requests, hot.issued, $.cold[executorId].denied);
+        return Counters(hot.requests, hot.issued, $.cold[executorId].denied);
     }
 
     /// @inheritdoc ICapabilityIssuer
@@ -350,23 +341,22 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     function _evaluate(IssuerStorage storage $, Intent calldata intent) private returns (Verdict memory v) {
         uint64 executorId = intent.executorId;
         address ans = $.ans;
-        if (ans == address(0)) revert LinksNotSet();
 
         bytes32 root = IAfferentInbox($.inbox).latestRoot(executorId);
         if (root == bytes32(0) || root != intent.preStateRoot) {
             v.code = STATE_ROOT_MISMATCH;
             return v;
         }
-        (uint8 state, uint16 factorBp, bool allowed) = IANSStateManager(ans).guardOf(executorId);
-        if (!allowed) {
+        IANSStateManager.GuardView memory guard = IANSStateManager(ans).guardOf(executorId);
+        if (!guard.allowed) {
             v.code = ANS_BLOCKED;
             return v;
         }
-        v.state = state;
+        v.state = uint8(guard.state);
         IVagalBrake.BrakeResult memory brake = IVagalBrake($.brake).applyBrake(
             intent.actionId,
             intent.params,
-            factorBp
+            guard.factorBp
         );
         if (brake.code != 0) {
             v.code = brake.code;

@@ -18,7 +18,7 @@ contract ReflexArc is VagusAccessFrame, IReflexArc {
     /// @notice Longest cooldown in seconds, 30 days.
     uint32 public constant MAX_COOLDOWN = 2_592_000;
     /// @notice Largest risk threshold.
-    uint32 public constant MAX_PPM = 1_000_000;
+    uint32 public constant MAX_RISK_PPM = 1_000_000;
 
     uint8 private constant STATE_DANGER = 1;
     uint8 private constant STATE_SHUTDOWN = 2;
@@ -53,8 +53,9 @@ contract ReflexArc is VagusAccessFrame, IReflexArc {
         uint64 executorId,
         uint8 from,
         uint8 to,
-        uint32 /* tonePpm */
+        uint32 tonePpm
     ) external onlyRole(NOTIFIER_ROLE) {
+        tonePpm; // part of the notification's surface; the reflex depends on the state only
         _requireExecutor(executorId);
         if (from > STATE_SHUTDOWN) revert InvalidState(from);
         if (to > STATE_SHUTDOWN) revert InvalidState(to);
@@ -156,7 +157,7 @@ contract ReflexArc is VagusAccessFrame, IReflexArc {
 
     function _setConfig(Config calldata c) private {
         if (c.cooldown > MAX_COOLDOWN) revert InvalidCooldown(c.cooldown);
-        if (c.riskPpm > MAX_PPM) revert InvalidRiskThreshold(c.riskPpm);
+        if (c.riskPpm > MAX_RISK_PPM) revert InvalidRiskThreshold(c.riskPpm);
         _s().config = c;
         emit ConfigSet(c.cooldown, c.riskPpm, c.forceMilliN, c.velocityMilliMps, c.temperatureMilliC);
     }

@@ -19,9 +19,9 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
     /// @notice Largest schema.
     uint256 public constant MAX_PARAMS = 8;
     /// @notice Longest parameter name, in bytes.
-    uint256 public constant MAX_NAME_BYTES = 16;
-
-    uint16 private constant FULL_FACTOR = 10_000;
+    uint256 public constant MAX_PARAM_NAME_BYTES = 16;
+    /// @notice Largest factor, basis points (100%).
+    uint16 public constant MAX_FACTOR_BP = 10_000;
     uint16 private constant ACTION_NOT_CONFIGURED = 6100;
     uint16 private constant BRAKE_CAP_EXCEEDED = 6101;
 
@@ -63,12 +63,13 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
     ) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
         if (actionId == bytes32(0)) revert InvalidActionId();
         uint256 n = params.length;
-        if (n == 0 || n > MAX_PARAMS) revert InvalidParamCount(n);
+        // Safe cast: calldata cannot hold 2^32 array entries (gas).
+        if (n == 0 || n > MAX_PARAMS) revert InvalidParamCount(uint32(n));
         Schema storage schema = _s().schemas[actionId];
         for (uint256 i; i < n; ++i) {
             bytes memory name = bytes(params[i].name);
-            if (name.length == 0 || name.length > MAX_NAME_BYTES) revert InvalidParamName(i);
-            if (i > 0 && !CanonicalCbor.keyLess(bytes(params[i - 1].name), name)) revert ParamOrder(i);
+            if (name.length == 0 || name.length > MAX_PARAM_NAME_BYTES) revert InvalidParamName(uint8(i));
+            if (i > 0 && !CanonicalCbor.keyLess(bytes(params[i - 1].name), name)) revert ParamOrder(uint8(i));
             // Safe cast: 1 ≤ length ≤ 16.
             schema.params[i] = Param(bytes16(name), uint8(name.length), params[i].brakeable, params[i].cap);
         }
@@ -96,14 +97,14 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
     ) external view returns (BrakeResult memory result) {
         _requireNotPaused();
         if (actionId == bytes32(0)) revert InvalidActionId();
-        if (factorBp > FULL_FACTOR) revert InvalidFactor(factorBp);
+        if (factorBp > MAX_FACTOR_BP) revert InvalidFactor(factorBp);
         Schema storage schema = _s().schemas[actionId];
         uint256 n = schema.count;
         if (n == 0) {
             result.code = ACTION_NOT_CONFIGURED;
             return result;
         }
-        if (values.length != n) revert ParamCountMismatch(n, values.length);
+        if (values.length != n) revert ParamCountMismatch(uint32(n), uint32(values.length)); // n ≤ 8; calldata < 2^32
 
         Param[] memory ps = new Param[](n);
         uint64[] memory scaled = new uint64[](n);
@@ -111,7 +112,7 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
             Param memory p = schema.params[i];
             ps[i] = p;
             // Exact: a uint64 times ≤ 10,000 fits 78 bits; the quotient is ≤ the value.
-            uint256 v = p.brakeable ? (uint256(values[i]) * factorBp) / FULL_FACTOR : values[i];
+            uint256 v = p.brakeable ? (uint256(values[i]) * factorBp) / MAX_FACTOR_BP : values[i];
             if (v > p.cap) {
                 result.code = BRAKE_CAP_EXCEEDED;
                 return result;
@@ -124,15 +125,15 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
     }
 
     /// @inheritdoc IVagalBrake
-    function actionSchema(bytes32 actionId) external view returns (bool configured, ParamSpec[] memory params) {
+    function actionSchema(bytes32 actionId) external view returns (ActionSchema memory) {
         Schema storage schema = _s().schemas[actionId];
         uint256 n = schema.count;
-        params = new ParamSpec[](n);
+        ParamSpec[] memory params = new ParamSpec[](n);
         for (uint256 i; i < n; ++i) {
             Param memory p = schema.params[i];
             params[i] = ParamSpec(_name(p), p.brakeable, p.cap);
         }
-        return (n != 0, params);
+        return ActionSchema(n != 0, params);
     }
 
     // ───────────────────────────── internals ─────────────────────────────
@@ -140,20 +141,20 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
     /// @dev `{name_i: values[i]}`; schema order is canonical key order (checked when set).
     function _map(Param[] memory ps, uint64[] calldata values) private pure returns (bytes memory) {
         CanonicalCbor.Writer memory w = CanonicalCbor.writer(ps.length * 27 + 1);
-        w.writeMapHeader(ps.length);
+        w.writeMapHeader(uint64(ps.length));
         for (uint256 i; i < ps.length; ++i) {
             w.writeText(_name(ps[i]));
-            w.writeUint(values[i]);
+            w.writeUint64(values[i]);
         }
         return w.finish();
     }
 
     function _mapMemory(Param[] memory ps, uint64[] memory values) private pure returns (bytes memory) {
         CanonicalCbor.Writer memory w = CanonicalCbor.writer(ps.length * 27 + 1);
-        w.writeMapHeader(ps.length);
+        w.writeMapHeader(uint64(ps.length));
         for (uint256 i; i < ps.length; ++i) {
             w.writeText(_name(ps[i]));
-            w.writeUint(values[i]);
+            w.writeUint64(values[i]);
         }
         return w.finish();
     }

@@ -38,6 +38,20 @@ interface IANSStateManager {
         bool allowed; // whether tokens may be issued at all
     }
 
+    /// @notice The guard of an executor's current state.
+    struct GuardView {
+        AnsState state;
+        uint16 factorBp;
+        bool allowed;
+    }
+
+    /// @notice Global counters.
+    struct Counters {
+        uint64 readings; // tone readings recorded
+        uint64 transitions; // state changes
+        uint64 notificationFailures; // reflex notifications that failed
+    }
+
     /// @notice One executor's record.
     struct ExecutorState {
         AnsState state;
@@ -64,7 +78,7 @@ interface IANSStateManager {
     /// @notice A tone above 1,000,000 ppm (4007).
     error InvalidTone(uint32 value);
     /// @notice An override to the state the executor is already in (4010).
-    error StateUnchanged(uint8 state);
+    error StateUnchanged(AnsState state);
 
     /// @notice The config changed (also emitted by `initialize`).
     /// @param dangerEnterPpm D.
@@ -113,7 +127,7 @@ interface IANSStateManager {
     /// @param executorId The executor (non-zero).
     /// @param tonePpm The reading, 0 ..= 1,000,000.
     /// @return state The state after the reading.
-    function updateTone(uint64 executorId, uint32 tonePpm) external returns (uint8 state);
+    function updateTone(uint64 executorId, uint32 tonePpm) external returns (AnsState state);
 
     /// @notice Forces an executor's state (the only way out of SHUTDOWN).
     /// @param executorId The executor (non-zero).
@@ -145,10 +159,8 @@ interface IANSStateManager {
 
     /// @notice The guard of an executor's current state.
     /// @param executorId The executor.
-    /// @return state Its state.
-    /// @return factorBp The state's brake factor.
-    /// @return allowed Whether the state allows issuance.
-    function guardOf(uint64 executorId) external view returns (uint8 state, uint16 factorBp, bool allowed);
+    /// @return The state, its brake factor and whether it allows issuance.
+    function guardOf(uint64 executorId) external view returns (GuardView memory);
 
     /// @notice One executor's record (a never-seen executor is SAFE with zeros).
     /// @param executorId The executor.
@@ -160,8 +172,6 @@ interface IANSStateManager {
     function reflexArc() external view returns (address);
 
     /// @notice Global counters.
-    /// @return readings Tone readings recorded.
-    /// @return transitions State changes.
-    /// @return notificationFailures Reflex notifications that failed.
-    function counters() external view returns (uint64 readings, uint64 transitions, uint64 notificationFailures);
+    /// @return The counters.
+    function counters() external view returns (Counters memory);
 }

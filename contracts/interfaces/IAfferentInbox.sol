@@ -28,6 +28,19 @@ interface IAfferentInbox {
         bytes32 keccak256;
     }
 
+    /// @notice Evidence as canonical CBOR and its two hashes.
+    struct EncodedEvidence {
+        bytes cbor;
+        bytes32 sha256;
+        bytes32 keccak256;
+    }
+
+    /// @notice Global counters.
+    struct Counters {
+        uint64 posts; // evidence recorded
+        uint64 notificationFailures; // reflex notifications that failed
+    }
+
     /// @notice stateRoot is zero (5001).
     error InvalidStateRoot();
     /// @notice riskPpm above 1,000,000 (5002).
@@ -84,21 +97,18 @@ interface IAfferentInbox {
     /// @param executorId The executor.
     /// @param stateRoot The state root.
     /// @param metrics The metrics.
-    /// @return cbor The canonical CBOR map.
-    /// @return sha256 Its sha256.
-    /// @return keccak256 Its keccak-256.
+    /// @return The canonical CBOR map and its sha256 and keccak-256.
     function encodeEvidence(
         uint64 executorId,
         bytes32 stateRoot,
         Metrics calldata metrics
-    ) external pure returns (bytes memory cbor, bytes32 sha256, bytes32 keccak256);
+    ) external pure returns (EncodedEvidence memory);
 
     /// @notice The reflex arc link.
     /// @return The reflex arc, or zero.
     function reflexArc() external view returns (address);
 
     /// @notice Global counters.
-    /// @return posts Evidence recorded.
-    /// @return notificationFailures Reflex notifications that failed.
-    function counters() external view returns (uint64 posts, uint64 notificationFailures);
+    /// @return The counters.
+    function counters() external view returns (Counters memory);
 }

@@ -33,6 +33,21 @@ interface ICapabilityIssuer {
         uint64[] params; // one value per parameter of the action's brake schema
     }
 
+    /// @notice What `issue` did.
+    struct IssueResult {
+        bool issued; // whether a token was minted
+        uint256 tokenId; // the token, or 0
+        uint16 code; // 0, or the denial code
+        uint64 retryAt; // when a denied retry can pass (breaker / limiter), else 0
+    }
+
+    /// @notice An executor's counters.
+    struct Counters {
+        uint64 requests; // intents processed (past the replay check)
+        uint64 issued; // tokens minted
+        uint64 denied; // intents denied by a policy
+    }
+
     /// @notice A token as stored (zeros and the zero owner if unknown).
     struct TokenInfo {
         bool exists;
@@ -77,8 +92,6 @@ interface ICapabilityIssuer {
     error UnknownToken(uint256 tokenId);
     /// @notice The token is revoked already (7011).
     error AlreadyRevoked(uint256 tokenId);
-    /// @notice issue before the links are set (7012).
-    error LinksNotSet();
     /// @notice The token's outcome was reported already (7014).
     error OutcomeAlreadyReported(uint256 tokenId);
     /// @notice maxTtl is 0 or above 30 days (7015).
@@ -151,11 +164,8 @@ interface ICapabilityIssuer {
 
     /// @notice Runs the issuance pipeline for one intent.
     /// @param intent The intent.
-    /// @return issued Whether a token was minted.
-    /// @return tokenId The token, or 0.
-    /// @return code 0, or the denial code.
-    /// @return retryAt When a denied retry can pass (breaker / limiter), else 0.
-    function issue(Intent calldata intent) external returns (bool issued, uint256 tokenId, uint16 code, uint64 retryAt);
+    /// @return result Whether a token was minted, its id, the denial code and retryAt.
+    function issue(Intent calldata intent) external returns (IssueResult memory result);
 
     /// @notice Revokes one token.
     /// @param tokenId The token.
@@ -233,10 +243,8 @@ interface ICapabilityIssuer {
 
     /// @notice An executor's counters.
     /// @param executorId The executor.
-    /// @return requests Intents processed (past the replay check).
-    /// @return issued Tokens minted.
-    /// @return denied Intents denied by a policy.
-    function counters(uint64 executorId) external view returns (uint64 requests, uint64 issued, uint64 denied);
+    /// @return The counters.
+    function counters(uint64 executorId) external view returns (Counters memory);
 
     /// @notice The config.
     /// @return The config.

@@ -14,6 +14,12 @@ interface IVagalBrake {
         uint64 cap; // absolute cap, applied after scaling
     }
 
+    /// @notice An action's schema as the query returns it.
+    struct ActionSchema {
+        bool configured;
+        ParamSpec[] params;
+    }
+
     /// @notice The outcome of applying the brake.
     struct BrakeResult {
         uint16 code; // 0, 6100 (ActionNotConfigured) or 6101 (BrakeCapExceeded)
@@ -25,17 +31,17 @@ interface IVagalBrake {
     }
 
     /// @notice A schema has 0 or more than 8 parameters (6001).
-    error InvalidParamCount(uint256 count);
+    error InvalidParamCount(uint32 count);
     /// @notice A parameter name is empty or longer than 16 bytes (6002).
-    error InvalidParamName(uint256 index);
+    error InvalidParamName(uint8 index);
     /// @notice Names not strictly increasing in canonical order; `index` is the later (6003).
-    error ParamOrder(uint256 index);
+    error ParamOrder(uint8 index);
     /// @notice clearActionSchema on an action without a schema (6004).
     error NoActionSchema(bytes32 actionId);
     /// @notice A factor above 10,000 bp (6005).
     error InvalidFactor(uint16 value);
     /// @notice values and the schema differ in length (6006).
-    error ParamCountMismatch(uint256 expected, uint256 got);
+    error ParamCountMismatch(uint32 expected, uint32 got);
 
     /// @notice An action's schema was set or replaced.
     /// @param actionId The action.
@@ -67,7 +73,6 @@ interface IVagalBrake {
 
     /// @notice An action's schema.
     /// @param actionId The action.
-    /// @return configured Whether it has one.
-    /// @return params Its parameters (empty if none).
-    function actionSchema(bytes32 actionId) external view returns (bool configured, ParamSpec[] memory params);
+    /// @return Whether it has one, and its parameters (empty if none).
+    function actionSchema(bytes32 actionId) external view returns (ActionSchema memory);
 }
