@@ -82,7 +82,10 @@ describe("safety core: every privileged operation succeeds only for its role (§
         const args = fragment.inputs.map(placeholder);
         for (const [name, signer] of actors) {
           const holds = (name === "admin" && role.key === "ADMIN") || (HELD[c.name][name] ?? []).includes(role.key);
-          const call = contract.connect(signer).getFunction(op.name).staticCall(...args);
+          const call = contract
+            .connect(signer)
+            .getFunction(op.name)
+            .staticCall(...args);
           if (!holds) {
             await expect(call, `${c.name}.${op.name} from ${name}`)
               .to.be.revertedWithCustomError(contract, "AccessControlUnauthorizedAccount")
