@@ -63,7 +63,7 @@ describe("safety core: every privileged operation succeeds only for its role (§
       CapabilityIssuer: core.issuer,
       ReflexArc: core.reflex,
     };
-    return map[component] as BaseContract & { interface: Interface };
+    return map[component];
   }
 
   it("covers the seven components of the spec", () => {

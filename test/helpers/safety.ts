@@ -1,6 +1,7 @@
+import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { TransactionReceipt } from "ethers";
+import type { Interface, TransactionReceipt } from "ethers";
 
 import { commit } from "../../src/cbor";
 import { loadSpec } from "../../src/spec";
@@ -139,15 +140,14 @@ export function scaleByHand(values: bigint[], factorBp: bigint, schema = SCHEMA)
  * the same before and after: a reverted call changes nothing.
  */
 export async function rejects(
-  iface: { interface: import("ethers").Interface },
+  iface: { interface: Interface },
   read: () => Promise<unknown>,
   send: () => Promise<unknown>,
   errorName: string,
   args?: unknown[],
 ): Promise<void> {
-  const { expect } = await import("chai");
   const before = JSON.stringify(await read(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-  const assertion = expect(send()).to.be.revertedWithCustomError(iface as never, errorName);
+  const assertion = expect(send()).to.be.revertedWithCustomError(iface, errorName);
   if (args) await assertion.withArgs(...args);
   else await assertion;
   const after = JSON.stringify(await read(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
