@@ -78,6 +78,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IERC165__factory>;
     getContractFactory(
+      name: "AfferentInbox",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.AfferentInbox__factory>;
+    getContractFactory(
+      name: "ANSStateManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ANSStateManager__factory>;
+    getContractFactory(
+      name: "CapabilityIssuer",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.CapabilityIssuer__factory>;
+    getContractFactory(
       name: "CircuitBreaker",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CircuitBreaker__factory>;
@@ -85,6 +97,18 @@ declare module "hardhat/types/runtime" {
       name: "VagusAccessFrame",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.VagusAccessFrame__factory>;
+    getContractFactory(
+      name: "IAfferentInbox",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IAfferentInbox__factory>;
+    getContractFactory(
+      name: "IANSStateManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IANSStateManager__factory>;
+    getContractFactory(
+      name: "ICapabilityIssuer",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ICapabilityIssuer__factory>;
     getContractFactory(
       name: "ICircuitBreaker",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -94,6 +118,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IRateLimiter__factory>;
     getContractFactory(
+      name: "IReflexArc",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IReflexArc__factory>;
+    getContractFactory(
+      name: "IVagalBrake",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IVagalBrake__factory>;
+    getContractFactory(
       name: "CanonicalCbor",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CanonicalCbor__factory>;
@@ -101,6 +133,10 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiter",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RateLimiter__factory>;
+    getContractFactory(
+      name: "ReflexArc",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ReflexArc__factory>;
     getContractFactory(
       name: "CborHarness",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -117,6 +153,10 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RateLimiterV2__factory>;
+    getContractFactory(
+      name: "VagalBrake",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.VagalBrake__factory>;
 
     getContractAt(
       name: "AccessControlUpgradeable",
@@ -199,6 +239,21 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IERC165>;
     getContractAt(
+      name: "AfferentInbox",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.AfferentInbox>;
+    getContractAt(
+      name: "ANSStateManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ANSStateManager>;
+    getContractAt(
+      name: "CapabilityIssuer",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.CapabilityIssuer>;
+    getContractAt(
       name: "CircuitBreaker",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -208,6 +263,21 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.VagusAccessFrame>;
+    getContractAt(
+      name: "IAfferentInbox",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IAfferentInbox>;
+    getContractAt(
+      name: "IANSStateManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IANSStateManager>;
+    getContractAt(
+      name: "ICapabilityIssuer",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ICapabilityIssuer>;
     getContractAt(
       name: "ICircuitBreaker",
       address: string | ethers.Addressable,
@@ -219,6 +289,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IRateLimiter>;
     getContractAt(
+      name: "IReflexArc",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IReflexArc>;
+    getContractAt(
+      name: "IVagalBrake",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IVagalBrake>;
+    getContractAt(
       name: "CanonicalCbor",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -228,6 +308,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.RateLimiter>;
+    getContractAt(
+      name: "ReflexArc",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ReflexArc>;
     getContractAt(
       name: "CborHarness",
       address: string | ethers.Addressable,
@@ -248,6 +333,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.RateLimiterV2>;
+    getContractAt(
+      name: "VagalBrake",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.VagalBrake>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -314,6 +404,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC165>;
     deployContract(
+      name: "AfferentInbox",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInbox>;
+    deployContract(
+      name: "ANSStateManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManager>;
+    deployContract(
+      name: "CapabilityIssuer",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuer>;
+    deployContract(
       name: "CircuitBreaker",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CircuitBreaker>;
@@ -321,6 +423,18 @@ declare module "hardhat/types/runtime" {
       name: "VagusAccessFrame",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.VagusAccessFrame>;
+    deployContract(
+      name: "IAfferentInbox",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IAfferentInbox>;
+    deployContract(
+      name: "IANSStateManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IANSStateManager>;
+    deployContract(
+      name: "ICapabilityIssuer",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ICapabilityIssuer>;
     deployContract(
       name: "ICircuitBreaker",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -330,6 +444,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRateLimiter>;
     deployContract(
+      name: "IReflexArc",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IReflexArc>;
+    deployContract(
+      name: "IVagalBrake",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IVagalBrake>;
+    deployContract(
       name: "CanonicalCbor",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CanonicalCbor>;
@@ -337,6 +459,10 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiter",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiter>;
+    deployContract(
+      name: "ReflexArc",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArc>;
     deployContract(
       name: "CborHarness",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -353,6 +479,10 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
+    deployContract(
+      name: "VagalBrake",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrake>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -435,6 +565,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC165>;
     deployContract(
+      name: "AfferentInbox",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInbox>;
+    deployContract(
+      name: "ANSStateManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManager>;
+    deployContract(
+      name: "CapabilityIssuer",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuer>;
+    deployContract(
       name: "CircuitBreaker",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -444,6 +589,21 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.VagusAccessFrame>;
+    deployContract(
+      name: "IAfferentInbox",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IAfferentInbox>;
+    deployContract(
+      name: "IANSStateManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IANSStateManager>;
+    deployContract(
+      name: "ICapabilityIssuer",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ICapabilityIssuer>;
     deployContract(
       name: "ICircuitBreaker",
       args: any[],
@@ -455,6 +615,16 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRateLimiter>;
     deployContract(
+      name: "IReflexArc",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IReflexArc>;
+    deployContract(
+      name: "IVagalBrake",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IVagalBrake>;
+    deployContract(
       name: "CanonicalCbor",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -464,6 +634,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiter>;
+    deployContract(
+      name: "ReflexArc",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArc>;
     deployContract(
       name: "CborHarness",
       args: any[],
@@ -484,6 +659,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
+    deployContract(
+      name: "VagalBrake",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrake>;
 
     // default types
     getContractFactory(
