@@ -76,15 +76,7 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
         if (metrics.sequence <= latestSequence) revert StaleSequence(metrics.sequence, latestSequence);
 
         (, bytes32 sha, bytes32 keccak) = _encode(executorId, stateRoot, metrics);
-        $.latest[executorId] = Record(
-            stateRoot,
-            metrics.sequence,
-            metrics.riskPpm,
-            metrics.forceMilliN,
-            uint64(block.timestamp),
-            metrics.velocityMilliMps,
-            metrics.temperatureMilliC
-        );
+        _store($.latest[executorId], stateRoot, metrics);
         address arc = $.reflexArc;
         // Safe: 2^64 posts cannot happen.
         unchecked {
@@ -191,6 +183,24 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
         w.writeInt64(m.temperatureMilliC);
         cbor = w.finish();
         (sha, keccak) = CanonicalCbor.hashes(cbor);
+    }
+
+    /// @dev Writes the record as three whole words (one SSTORE each) in `Record`'s own layout:
+    /// Solidity would store a struct field by field, paying a warm SSTORE per extra field.
+    function _store(Record storage rec, bytes32 stateRoot, Metrics calldata m) private {
+        uint256 word1 =
+            uint256(m.sequence) |
+                (uint256(m.riskPpm) << 64) |
+                (uint256(m.forceMilliN) << 96) |
+                (block.timestamp << 160);
+        // int64 → its 64-bit two's complement, as Solidity packs a signed field.
+        uint256 word2 = uint256(m.velocityMilliMps) | (uint256(uint64(m.temperatureMilliC)) << 64);
+        assembly ("memory-safe") {
+            let slot := rec.slot
+            sstore(slot, stateRoot)
+            sstore(add(slot, 1), word1)
+            sstore(add(slot, 2), word2)
+        }
     }
 
     /// @dev spec/afferent-inbox.json roles: ADMIN, GUARDIAN, ATTESTOR.

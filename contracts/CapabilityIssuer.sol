@@ -131,7 +131,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         unchecked {
             hot.requests += 1; // Safe: requests ≤ number of distinct nonces < 2^64.
         }
-        $.hot[executorId] = hot;
+        _storeHot($.hot[executorId], hot);
 
         Verdict memory v = _evaluate($, intent);
         if (v.code != 0) {
@@ -403,16 +403,31 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             hot.issued += 1;
             $.balances[account] += 1;
         }
-        $.hot[intent.executorId] = hot;
-        $.tokens[tokenId] = Token(
-            intent.executorId,
-            hot.epoch,
-            uint40(block.timestamp),
-            intent.ttl,
-            action,
-            false,
-            false
-        );
+        _storeHot($.hot[intent.executorId], hot);
+        // One SSTORE in `Token`'s layout (revoked and outcomeReported start false).
+        uint256 word =
+            uint256(intent.executorId) |
+                (uint256(hot.epoch) << 64) |
+                (uint256(uint40(block.timestamp)) << 128) |
+                (uint256(intent.ttl) << 168) |
+                (uint256(action) << 200);
+        Token storage tok = $.tokens[tokenId];
+        assembly ("memory-safe") {
+            sstore(tok.slot, word)
+        }
+    }
+
+    /// @dev The executor's hot word in one SSTORE, in `Hot`'s layout (Solidity would write a
+    /// memory struct back field by field).
+    function _storeHot(Hot storage slot_, Hot memory hot) private {
+        uint256 word =
+            uint256(hot.lastNonce) |
+                (uint256(hot.epoch) << 64) |
+                (uint256(hot.requests) << 128) |
+                (uint256(hot.issued) << 192);
+        assembly ("memory-safe") {
+            sstore(slot_.slot, word)
+        }
     }
 
     function _existing(uint256 tokenId) private view returns (Token storage) {

@@ -14,8 +14,6 @@ import {CanonicalCbor} from "./libraries/CanonicalCbor.sol";
 /// one word (name ≤ 16 bytes kept as `bytes16` with its length), so applying the brake
 /// reads 1 + n words.
 contract VagalBrake is VagusAccessFrame, IVagalBrake {
-    using CanonicalCbor for CanonicalCbor.Writer;
-
     /// @notice Largest schema.
     uint256 public constant MAX_PARAMS = 8;
     /// @notice Longest parameter name, in bytes.
@@ -106,22 +104,32 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
         }
         if (values.length != n) revert ParamCountMismatch(uint32(n), uint32(values.length)); // n ≤ 8; calldata < 2^32
 
-        Param[] memory ps = new Param[](n);
+        // Both maps are written into fixed buffers: at most 1 + 8 × (17 + 9) bytes each, plus
+        // one word of slack because keys and heads are written as whole words.
         uint64[] memory scaled = new uint64[](n);
+        bytes memory params = new bytes(1 + n * 26 + 32);
+        bytes memory limits = new bytes(1 + n * 26 + 32);
+        uint256 pLen = _mapHead(params, n);
+        uint256 lLen = _mapHead(limits, n);
         for (uint256 i; i < n; ++i) {
             Param memory p = schema.params[i];
-            ps[i] = p;
+            uint256 v = values[i];
             // Exact: a uint64 times ≤ 10,000 fits 78 bits; the quotient is ≤ the value.
-            uint256 v = p.brakeable ? (uint256(values[i]) * factorBp) / MAX_FACTOR_BP : values[i];
-            if (v > p.cap) {
+            uint256 s = p.brakeable ? (v * factorBp) / MAX_FACTOR_BP : v;
+            if (s > p.cap) {
                 result.code = BRAKE_CAP_EXCEEDED;
                 return result;
             }
-            scaled[i] = uint64(v);
+            scaled[i] = uint64(s);
+            uint256 key = _keyWord(p);
+            pLen = _entry(params, pLen, key, p.nameLength + 1, v);
+            lLen = _entry(limits, lLen, key, p.nameLength + 1, s);
         }
+        _setLength(params, pLen);
+        _setLength(limits, lLen);
         result.scaled = scaled;
-        (result.paramsSha256, result.paramsKeccak256) = CanonicalCbor.hashes(_map(ps, values));
-        (result.limitsSha256, result.limitsKeccak256) = CanonicalCbor.hashes(_mapMemory(ps, scaled));
+        (result.paramsSha256, result.paramsKeccak256) = CanonicalCbor.hashes(params);
+        (result.limitsSha256, result.limitsKeccak256) = CanonicalCbor.hashes(limits);
     }
 
     /// @inheritdoc IVagalBrake
@@ -138,25 +146,56 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
 
     // ───────────────────────────── internals ─────────────────────────────
 
-    /// @dev `{name_i: values[i]}`; schema order is canonical key order (checked when set).
-    function _map(Param[] memory ps, uint64[] calldata values) private pure returns (bytes memory) {
-        CanonicalCbor.Writer memory w = CanonicalCbor.writer(ps.length * 27 + 1);
-        w.writeMapHeader(uint64(ps.length));
-        for (uint256 i; i < ps.length; ++i) {
-            w.writeText(_name(ps[i]));
-            w.writeUint64(values[i]);
-        }
-        return w.finish();
+    /// @dev The canonical CBOR of a map key: head `0x60 | length` (a name is ≤ 16 bytes, so
+    /// the head is one byte) then the name, left-aligned in a word.
+    function _keyWord(Param memory p) private pure returns (uint256) {
+        return ((0x60 | uint256(p.nameLength)) << 248) | (uint256(bytes32(p.name)) >> 8);
     }
 
-    function _mapMemory(Param[] memory ps, uint64[] memory values) private pure returns (bytes memory) {
-        CanonicalCbor.Writer memory w = CanonicalCbor.writer(ps.length * 27 + 1);
-        w.writeMapHeader(uint64(ps.length));
-        for (uint256 i; i < ps.length; ++i) {
-            w.writeText(_name(ps[i]));
-            w.writeUint64(values[i]);
+    /// @dev Writes the map header (count ≤ 8 < 24: one byte) and returns the length written.
+    function _mapHead(bytes memory buf, uint256 count) private pure returns (uint256) {
+        assembly ("memory-safe") {
+            mstore8(add(buf, 32), or(0xa0, count))
         }
-        return w.finish();
+        return 1;
+    }
+
+    /// @dev Appends `key` (its first `keyLength` bytes) and the unsigned integer `v` (< 2^64)
+    /// in shortest form at offset `off`; returns the new length. Both are written as whole
+    /// words: the bytes past each item are overwritten by the next one or lie past the end.
+    function _entry(
+        bytes memory buf,
+        uint256 off,
+        uint256 key,
+        uint256 keyLength,
+        uint256 v
+    ) private pure returns (uint256) {
+        uint256 head;
+        uint256 size;
+        if (v < 24) {
+            (head, size) = (v << 248, 1);
+        } else if (v < 1 << 8) {
+            (head, size) = ((uint256(0x18) << 248) | (v << 240), 2);
+        } else if (v < 1 << 16) {
+            (head, size) = ((uint256(0x19) << 248) | (v << 232), 3);
+        } else if (v < 1 << 32) {
+            (head, size) = ((uint256(0x1a) << 248) | (v << 216), 5);
+        } else {
+            (head, size) = ((uint256(0x1b) << 248) | (v << 184), 9);
+        }
+        assembly ("memory-safe") {
+            let ptr := add(add(buf, 32), off)
+            mstore(ptr, key)
+            mstore(add(ptr, keyLength), head)
+        }
+        return off + keyLength + size;
+    }
+
+    /// @dev Shrinks a buffer's length to what was written (its allocation stays).
+    function _setLength(bytes memory buf, uint256 length) private pure {
+        assembly ("memory-safe") {
+            mstore(buf, length)
+        }
     }
 
     /// @dev The name of a stored parameter as a string of its own length.
