@@ -138,6 +138,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReflexArc__factory>;
     getContractFactory(
+      name: "AfferentInboxV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.AfferentInboxV2__factory>;
+    getContractFactory(
+      name: "ANSStateManagerV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ANSStateManagerV2__factory>;
+    getContractFactory(
+      name: "CapabilityIssuerV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.CapabilityIssuerV2__factory>;
+    getContractFactory(
       name: "CborHarness",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CborHarness__factory>;
@@ -153,6 +165,14 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RateLimiterV2__factory>;
+    getContractFactory(
+      name: "ReflexArcV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ReflexArcV2__factory>;
+    getContractFactory(
+      name: "VagalBrakeV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.VagalBrakeV2__factory>;
     getContractFactory(
       name: "VagalBrake",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -314,6 +334,21 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.ReflexArc>;
     getContractAt(
+      name: "AfferentInboxV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.AfferentInboxV2>;
+    getContractAt(
+      name: "ANSStateManagerV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ANSStateManagerV2>;
+    getContractAt(
+      name: "CapabilityIssuerV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.CapabilityIssuerV2>;
+    getContractAt(
       name: "CborHarness",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -333,6 +368,16 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.RateLimiterV2>;
+    getContractAt(
+      name: "ReflexArcV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ReflexArcV2>;
+    getContractAt(
+      name: "VagalBrakeV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.VagalBrakeV2>;
     getContractAt(
       name: "VagalBrake",
       address: string | ethers.Addressable,
@@ -464,6 +509,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReflexArc>;
     deployContract(
+      name: "AfferentInboxV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInboxV2>;
+    deployContract(
+      name: "ANSStateManagerV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManagerV2>;
+    deployContract(
+      name: "CapabilityIssuerV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuerV2>;
+    deployContract(
       name: "CborHarness",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CborHarness>;
@@ -479,6 +536,14 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
+    deployContract(
+      name: "ReflexArcV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArcV2>;
+    deployContract(
+      name: "VagalBrakeV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrakeV2>;
     deployContract(
       name: "VagalBrake",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -640,6 +705,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReflexArc>;
     deployContract(
+      name: "AfferentInboxV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInboxV2>;
+    deployContract(
+      name: "ANSStateManagerV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManagerV2>;
+    deployContract(
+      name: "CapabilityIssuerV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuerV2>;
+    deployContract(
       name: "CborHarness",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -659,6 +739,16 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
+    deployContract(
+      name: "ReflexArcV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArcV2>;
+    deployContract(
+      name: "VagalBrakeV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrakeV2>;
     deployContract(
       name: "VagalBrake",
       args: any[],
