@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import { callAt, logsOf, snapshot, type DecodedLog } from "../helpers/chain";
+import { deployProxy } from "../helpers/deploy";
 import {
   A,
   ANS,
   E,
-  ROOT,
   T0,
   at,
   deployCore,
@@ -321,16 +321,18 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       }
     });
 
-    it("an unwired issuer has no links (all zero)", async () => {
-      const fresh = await ethers.deployContract("CapabilityIssuer");
-      expect(await fresh.getAddress()).to.be.properAddress;
-      const { deployProxy } = await import("../helpers/deploy");
+    it("an unwired issuer has no links (all zero) and its issue reverts before any token", async () => {
       const issuer = await deployProxy<typeof core.issuer>("CapabilityIssuer", [
         core.actors.admin.address,
         { maxTtl: 60 },
       ]);
       expect([...(await issuer.links())]).to.deep.equal(Array(5).fill(ethers.ZeroAddress));
-      expect(ROOT).to.not.equal(ethers.ZeroHash);
+      await at(T0 + 1, () => issuer.connect(core.actors.admin).registerExecutor(E, core.actors.stranger.address));
+      await at(T0 + 2, () =>
+        issuer.connect(core.actors.admin).grantRole(ethers.id("PLANNER_ROLE"), core.actors.planner.address),
+      );
+      await expect(issuer.connect(core.actors.planner).issue(intentAt(T0 + 2, 1, { ttl: 60n }))).to.be.reverted;
+      expect(await issuer.totalSupply()).to.equal(0n);
     });
   });
 });
