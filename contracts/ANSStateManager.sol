@@ -112,12 +112,12 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
             $.hot.readings = hot.readings + 1;
         }
         if (to == from) {
-            $.executors[executorId] = r;
+            _storeRecord($.executors[executorId], r);
             return to;
         }
         r.state = to;
         r.enteredAt = t;
-        $.executors[executorId] = r;
+        _storeRecord($.executors[executorId], r);
         _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
         return to;
     }
@@ -137,7 +137,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         r.dangerStreak = 0;
         r.shutdownStreak = 0;
         r.safeStreak = 0;
-        $.executors[executorId] = r;
+        _storeRecord($.executors[executorId], r);
         _transitioned($, executorId, from, AnsState(to), r.tonePpm, TransitionCause.OVERRIDE);
         emit StateOverridden(executorId, uint8(from), to, reason);
         // The override's own event comes before the call-out (spec §0).
@@ -250,6 +250,22 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
                 $.notificationFailures += 1;
             }
             emit ReflexNotificationFailed(executorId, uint8(to));
+        }
+    }
+
+    /// @dev The record in one SSTORE, in `Record`'s layout (Solidity would write a memory
+    /// struct back field by field, a warm SSTORE per extra field).
+    function _storeRecord(Record storage slot_, Record memory r) private {
+        uint256 word =
+            uint256(uint8(r.state)) |
+                (uint256(r.tonePpm) << 8) |
+                (uint256(r.dangerStreak) << 32) |
+                (uint256(r.shutdownStreak) << 64) |
+                (uint256(r.safeStreak) << 96) |
+                (uint256(r.enteredAt) << 128) |
+                (uint256(r.updatedAt) << 192);
+        assembly ("memory-safe") {
+            sstore(slot_.slot, word)
         }
     }
 
