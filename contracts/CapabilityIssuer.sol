@@ -141,7 +141,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             emit IssueDenied(executorId, intent.actionId, intent.nonce, v.code, v.retryAt);
             return IssueResult(false, 0, v.code, v.retryAt);
         }
-        uint256 tokenId = _mint($, intent, hot, cold.account);
+        uint256 tokenId = _mint($, intent, cold.account);
         emit CapabilityIssued(
             tokenId,
             executorId,
@@ -382,12 +382,10 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
 
     /// @dev Step 10: one new word for the token; the executor's hot word and the owner's
     /// balance are updated in place.
-    function _mint(
-        IssuerStorage storage $,
-        Intent calldata intent,
-        Hot memory hot,
-        address account
-    ) private returns (uint256 tokenId) {
+    function _mint(IssuerStorage storage $, Intent calldata intent, address account) private returns (uint256 tokenId) {
+        // Read again (a warm SLOAD) rather than reuse the copy from before the call-outs: the
+        // token must carry the epoch as it is now, and a stale copy must never be written back.
+        Hot memory hot = $.hot[intent.executorId];
         uint32 action = $.actionIndex[intent.actionId];
         if (action == 0) {
             action = $.actionCount + 1;
