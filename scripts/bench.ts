@@ -1,6 +1,6 @@
 /**
- * EVM gas benchmark (`npm run bench:evm`): receipt gasUsed of RateLimiter and
- * CircuitBreaker operations behind their proxies on Hardhat's in-process EVM. Prints a table
+ * EVM gas benchmark (`npm run bench:evm`): receipt gasUsed of RateLimiter, CircuitBreaker
+ * and safety-core operations behind their proxies on Hardhat's in-process EVM. Prints a table
  * and writes reports/bench-evm.json. Gas is measured here, never asserted in timed tests.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { loadSpec } from "../src/spec";
 import { benchCircuitBreaker } from "./bench/circuit-breaker";
 import type { GasRow } from "./bench/measure";
 import { benchRateLimiter } from "./bench/rate-limiter";
+import { benchSafetyCore } from "./bench/safety-core";
 
 // VAGUS_BENCH_QUICK=1 skips the 10,000-request fill (for iterating on gas; reports must use the full run).
 const FILL_SIZES = process.env.VAGUS_BENCH_QUICK === "1" ? [1, 100] : [1, 100, 10_000];
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   const t0 = loadSpec().timeOrigin;
   const rl = await benchRateLimiter(t0, FILL_SIZES);
   const cb = await benchCircuitBreaker(t0 + 100_000);
-  const rows = [...rl.rows, ...cb];
+  const core = await benchSafetyCore(t0 + 200_000);
+  const rows = [...rl.rows, ...cb, ...core];
 
   console.log(table(rows));
   console.log("\nexecution = gasUsed − 21,000 − calldata (4 gas per zero byte, 16 per other byte).");

@@ -106,6 +106,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IERC165__factory>;
     getContractFactory(
+      name: "AfferentInbox",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.AfferentInbox__factory>;
+    getContractFactory(
+      name: "ANSStateManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ANSStateManager__factory>;
+    getContractFactory(
+      name: "CapabilityIssuer",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.CapabilityIssuer__factory>;
+    getContractFactory(
       name: "CircuitBreaker",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CircuitBreaker__factory>;
@@ -118,6 +130,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.VagusTimelock__factory>;
     getContractFactory(
+      name: "IAfferentInbox",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IAfferentInbox__factory>;
+    getContractFactory(
+      name: "IANSStateManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IANSStateManager__factory>;
+    getContractFactory(
+      name: "ICapabilityIssuer",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ICapabilityIssuer__factory>;
+    getContractFactory(
       name: "ICircuitBreaker",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ICircuitBreaker__factory>;
@@ -126,6 +150,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IRateLimiter__factory>;
     getContractFactory(
+      name: "IReflexArc",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IReflexArc__factory>;
+    getContractFactory(
+      name: "IVagalBrake",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IVagalBrake__factory>;
+    getContractFactory(
       name: "CanonicalCbor",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CanonicalCbor__factory>;
@@ -133,6 +165,22 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiter",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RateLimiter__factory>;
+    getContractFactory(
+      name: "ReflexArc",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ReflexArc__factory>;
+    getContractFactory(
+      name: "AfferentInboxV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.AfferentInboxV2__factory>;
+    getContractFactory(
+      name: "ANSStateManagerV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ANSStateManagerV2__factory>;
+    getContractFactory(
+      name: "CapabilityIssuerV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.CapabilityIssuerV2__factory>;
     getContractFactory(
       name: "CborHarness",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -153,6 +201,18 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RateLimiterV2__factory>;
+    getContractFactory(
+      name: "ReflexArcV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ReflexArcV2__factory>;
+    getContractFactory(
+      name: "VagalBrakeV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.VagalBrakeV2__factory>;
+    getContractFactory(
+      name: "VagalBrake",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.VagalBrake__factory>;
 
     getContractAt(
       name: "AccessControlUpgradeable",
@@ -270,6 +330,21 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IERC165>;
     getContractAt(
+      name: "AfferentInbox",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.AfferentInbox>;
+    getContractAt(
+      name: "ANSStateManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ANSStateManager>;
+    getContractAt(
+      name: "CapabilityIssuer",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.CapabilityIssuer>;
+    getContractAt(
       name: "CircuitBreaker",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -285,6 +360,21 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.VagusTimelock>;
     getContractAt(
+      name: "IAfferentInbox",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IAfferentInbox>;
+    getContractAt(
+      name: "IANSStateManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IANSStateManager>;
+    getContractAt(
+      name: "ICapabilityIssuer",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ICapabilityIssuer>;
+    getContractAt(
       name: "ICircuitBreaker",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -295,6 +385,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IRateLimiter>;
     getContractAt(
+      name: "IReflexArc",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IReflexArc>;
+    getContractAt(
+      name: "IVagalBrake",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IVagalBrake>;
+    getContractAt(
       name: "CanonicalCbor",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -304,6 +404,26 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.RateLimiter>;
+    getContractAt(
+      name: "ReflexArc",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ReflexArc>;
+    getContractAt(
+      name: "AfferentInboxV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.AfferentInboxV2>;
+    getContractAt(
+      name: "ANSStateManagerV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ANSStateManagerV2>;
+    getContractAt(
+      name: "CapabilityIssuerV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.CapabilityIssuerV2>;
     getContractAt(
       name: "CborHarness",
       address: string | ethers.Addressable,
@@ -329,6 +449,21 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.RateLimiterV2>;
+    getContractAt(
+      name: "ReflexArcV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ReflexArcV2>;
+    getContractAt(
+      name: "VagalBrakeV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.VagalBrakeV2>;
+    getContractAt(
+      name: "VagalBrake",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.VagalBrake>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -423,6 +558,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC165>;
     deployContract(
+      name: "AfferentInbox",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInbox>;
+    deployContract(
+      name: "ANSStateManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManager>;
+    deployContract(
+      name: "CapabilityIssuer",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuer>;
+    deployContract(
       name: "CircuitBreaker",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CircuitBreaker>;
@@ -435,6 +582,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.VagusTimelock>;
     deployContract(
+      name: "IAfferentInbox",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IAfferentInbox>;
+    deployContract(
+      name: "IANSStateManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IANSStateManager>;
+    deployContract(
+      name: "ICapabilityIssuer",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ICapabilityIssuer>;
+    deployContract(
       name: "ICircuitBreaker",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ICircuitBreaker>;
@@ -443,6 +602,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRateLimiter>;
     deployContract(
+      name: "IReflexArc",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IReflexArc>;
+    deployContract(
+      name: "IVagalBrake",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IVagalBrake>;
+    deployContract(
       name: "CanonicalCbor",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CanonicalCbor>;
@@ -450,6 +617,22 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiter",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiter>;
+    deployContract(
+      name: "ReflexArc",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArc>;
+    deployContract(
+      name: "AfferentInboxV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInboxV2>;
+    deployContract(
+      name: "ANSStateManagerV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManagerV2>;
+    deployContract(
+      name: "CapabilityIssuerV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuerV2>;
     deployContract(
       name: "CborHarness",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -470,6 +653,18 @@ declare module "hardhat/types/runtime" {
       name: "RateLimiterV2",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
+    deployContract(
+      name: "ReflexArcV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArcV2>;
+    deployContract(
+      name: "VagalBrakeV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrakeV2>;
+    deployContract(
+      name: "VagalBrake",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrake>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -587,6 +782,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC165>;
     deployContract(
+      name: "AfferentInbox",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInbox>;
+    deployContract(
+      name: "ANSStateManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManager>;
+    deployContract(
+      name: "CapabilityIssuer",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuer>;
+    deployContract(
       name: "CircuitBreaker",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -602,6 +812,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.VagusTimelock>;
     deployContract(
+      name: "IAfferentInbox",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IAfferentInbox>;
+    deployContract(
+      name: "IANSStateManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IANSStateManager>;
+    deployContract(
+      name: "ICapabilityIssuer",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ICapabilityIssuer>;
+    deployContract(
       name: "ICircuitBreaker",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -612,6 +837,16 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRateLimiter>;
     deployContract(
+      name: "IReflexArc",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IReflexArc>;
+    deployContract(
+      name: "IVagalBrake",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IVagalBrake>;
+    deployContract(
       name: "CanonicalCbor",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -621,6 +856,26 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiter>;
+    deployContract(
+      name: "ReflexArc",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArc>;
+    deployContract(
+      name: "AfferentInboxV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AfferentInboxV2>;
+    deployContract(
+      name: "ANSStateManagerV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ANSStateManagerV2>;
+    deployContract(
+      name: "CapabilityIssuerV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CapabilityIssuerV2>;
     deployContract(
       name: "CborHarness",
       args: any[],
@@ -646,6 +901,21 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RateLimiterV2>;
+    deployContract(
+      name: "ReflexArcV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReflexArcV2>;
+    deployContract(
+      name: "VagalBrakeV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrakeV2>;
+    deployContract(
+      name: "VagalBrake",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagalBrake>;
 
     // default types
     getContractFactory(

@@ -33,6 +33,9 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     /// @notice A `reason` argument is longer than 256 bytes of UTF-8; `length` is its byte length (1011).
     error ReasonTooLong(uint32 length);
 
+    /// @dev Longest `reason`, in bytes (spec/safety-core.md §0 "Reasons").
+    uint256 internal constant MAX_REASON_BYTES = 256;
+
     /// @custom:storage-location erc7201:vagus.storage.AccessFrame
     struct AccessFrameStorage {
         // Number of accounts holding ADMIN. AccessControl's role mapping cannot be
@@ -121,6 +124,19 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
 
     function _requireAddress(address account) internal pure {
         if (account == address(0)) revert InvalidAddress();
+    }
+
+    /// @dev A reason is 1 ..= 256 bytes; checked after the operation's other arguments.
+    function _requireReason(string calldata reason) internal pure {
+        uint256 length = bytes(reason).length;
+        if (length == 0) revert EmptyReason();
+        // Safe cast: calldata cannot hold 2^32 bytes (it would cost far more than a block's gas).
+        if (length > MAX_REASON_BYTES) revert ReasonTooLong(uint32(length));
+    }
+
+    /// @dev The executor id check of per-executor operations.
+    function _requireExecutor(uint64 executorId) internal pure {
+        if (executorId == 0) revert InvalidExecutorId();
     }
 
     /// @dev The id checks every per-pair operation starts its argument validation with.

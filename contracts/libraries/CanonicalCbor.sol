@@ -54,7 +54,7 @@ library CanonicalCbor {
     /// @param value The integer; above 2^64 − 1 reverts with `UintOutOfRange`.
     function writeUint(Writer memory w, uint256 value) internal pure {
         if (value > type(uint64).max) revert UintOutOfRange(value);
-        _head(w, MAJOR_UINT, value);
+        _head(w, MAJOR_UINT, uint64(value));
     }
 
     /// @notice The negative integer −1 − n (−1 ..= −2^64).
@@ -62,7 +62,7 @@ library CanonicalCbor {
     /// @param n The argument; above 2^64 − 1 reverts with `NegIntOutOfRange`.
     function writeNegInt(Writer memory w, uint256 n) internal pure {
         if (n > type(uint64).max) revert NegIntOutOfRange(n);
-        _head(w, MAJOR_NINT, n);
+        _head(w, MAJOR_NINT, uint64(n));
     }
 
     /// @notice Any integer in −2^64 ..= 2^64 − 1, as unsigned or negative.
@@ -77,11 +77,30 @@ library CanonicalCbor {
         }
     }
 
+    /// @notice A `uint64` as an unsigned integer (no range check needed).
+    /// @param w The writer.
+    /// @param value The integer.
+    function writeUint64(Writer memory w, uint64 value) internal pure {
+        _head(w, MAJOR_UINT, value);
+    }
+
+    /// @notice An `int64` as unsigned (≥ 0) or negative (no range check needed).
+    /// @param w The writer.
+    /// @param value The integer.
+    function writeInt64(Writer memory w, int64 value) internal pure {
+        if (value < 0) {
+            // -(value + 1) is in 0 ..= 2^63 − 1: no overflow, even for type(int64).min.
+            _head(w, MAJOR_NINT, uint64(-(value + 1)));
+        } else {
+            _head(w, MAJOR_UINT, uint64(value));
+        }
+    }
+
     /// @notice Byte string.
     /// @param w The writer.
     /// @param value The bytes.
     function writeBytes(Writer memory w, bytes memory value) internal pure {
-        _head(w, MAJOR_BYTES, value.length);
+        _head(w, MAJOR_BYTES, _length(value.length));
         _append(w, value);
     }
 
@@ -105,7 +124,7 @@ library CanonicalCbor {
     /// @param w The writer.
     /// @param value Valid UTF-8 (not checked).
     function writeText(Writer memory w, string memory value) internal pure {
-        _head(w, MAJOR_TEXT, bytes(value).length);
+        _head(w, MAJOR_TEXT, _length(bytes(value).length));
         _append(w, bytes(value));
     }
 
@@ -128,14 +147,14 @@ library CanonicalCbor {
     /// @notice Header of an array; the items follow.
     /// @param w The writer.
     /// @param count Number of items.
-    function writeArrayHeader(Writer memory w, uint256 count) internal pure {
+    function writeArrayHeader(Writer memory w, uint64 count) internal pure {
         _head(w, MAJOR_ARRAY, count);
     }
 
     /// @notice Header of a map; `count` (key, value) pairs follow, keys in canonical order.
     /// @param w The writer.
     /// @param count Number of entries.
-    function writeMapHeader(Writer memory w, uint256 count) internal pure {
+    function writeMapHeader(Writer memory w, uint64 count) internal pure {
         _head(w, MAJOR_MAP, count);
     }
 
@@ -203,10 +222,18 @@ library CanonicalCbor {
         return true;
     }
 
-    /// @dev Shortest-form head of `major` with argument `arg` (≤ 2^64 − 1, which lengths and
-    /// counts of memory objects always are), as one big-endian word write.
-    function _head(Writer memory w, uint256 major, uint256 arg) private pure {
-        if (arg > type(uint64).max) revert UintOutOfRange(arg);
+    /// @dev A memory object's length as a head argument. Memory expansion costs gas
+    /// quadratically, so no object reaches 2^64 bytes: the cast cannot truncate.
+    function _length(uint256 length) private pure returns (uint64) {
+        return uint64(length);
+    }
+
+    /// @dev Shortest-form head of `major` with argument `arg`, as one big-endian word write.
+    /// Range checks live in the public writers, so a contract that writes only typed 64-bit
+    /// fields carries no range-error in its ABI.
+    function _head(Writer memory w, uint256 major, uint64 arg64) private pure {
+        // Widened first: the shifts below must happen in 256 bits, not in uint64.
+        uint256 arg = arg64;
         uint256 top = major << 5;
         uint256 word;
         uint256 size;

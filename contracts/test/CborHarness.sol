@@ -155,8 +155,9 @@ contract CborHarness {
             CanonicalCbor.writeBool(w, arg == 1);
         } else if (op == OP_ARRAY || op == OP_MAP) {
             if (depth + 1 == MAX_DEPTH) revert BadProgram(start, "nested too deep");
-            if (op == OP_ARRAY) CanonicalCbor.writeArrayHeader(w, arg);
-            else CanonicalCbor.writeMapHeader(w, arg);
+            // Safe cast: `arg` is read from 8 bytes.
+            if (op == OP_ARRAY) CanonicalCbor.writeArrayHeader(w, uint64(arg));
+            else CanonicalCbor.writeMapHeader(w, uint64(arg));
             newDepth = depth + 1;
             Frame memory child = stack[newDepth];
             (child.remaining, child.isMap, child.expectKey, child.hasKey) = (arg, op == OP_MAP, op == OP_MAP, false);

@@ -6,15 +6,21 @@ import type { VagusAccessFrame } from "../../typechain-types";
 import { loadSpec } from "../../src/spec";
 import { logsOf, receiptOf, snapshot } from "../helpers/chain";
 import { CB_DEFAULTS, RL_DEFAULTS, ROLE, deployProxy } from "../helpers/deploy";
+import { ANS_DEFAULTS, ISSUER_DEFAULTS, REFLEX_DEFAULTS } from "../helpers/system";
 import { expectRejectedNoChange, expectSpecError } from "../helpers/expect";
 
 const spec = loadSpec();
 
 /** The frame is the same on every contract: run every test on each of them. */
-const SUBJECTS = [
-  { component: "RateLimiter", v2: "RateLimiterV2", init: RL_DEFAULTS },
-  { component: "CircuitBreaker", v2: "CircuitBreakerV2", init: CB_DEFAULTS },
-] as const;
+const SUBJECTS: { component: string; v2: string; init: unknown[]; configEvent?: string }[] = [
+  { component: "RateLimiter", v2: "RateLimiterV2", init: [RL_DEFAULTS], configEvent: "DefaultConfigSet" },
+  { component: "CircuitBreaker", v2: "CircuitBreakerV2", init: [CB_DEFAULTS], configEvent: "ConfigSet" },
+  { component: "ANSStateManager", v2: "ANSStateManagerV2", init: [ANS_DEFAULTS], configEvent: "ConfigSet" },
+  { component: "AfferentInbox", v2: "AfferentInboxV2", init: [] },
+  { component: "VagalBrake", v2: "VagalBrakeV2", init: [] },
+  { component: "CapabilityIssuer", v2: "CapabilityIssuerV2", init: [ISSUER_DEFAULTS], configEvent: "ConfigSet" },
+  { component: "ReflexArc", v2: "ReflexArcV2", init: [REFLEX_DEFAULTS], configEvent: "ConfigSet" },
+];
 
 for (const subject of SUBJECTS) {
   const C = subject.component;
@@ -43,7 +49,7 @@ for (const subject of SUBJECTS) {
 
     before(async () => {
       [admin, guardian, alice, bob, stranger] = await ethers.getSigners();
-      frame = await deployProxy<VagusAccessFrame>(C, [admin.address, subject.init]);
+      frame = await deployProxy<VagusAccessFrame>(C, [admin.address, ...subject.init]);
       await (await frame.connect(admin).grantRole(ROLE.GUARDIAN, guardian.address)).wait();
       base = await snapshot();
     });
@@ -55,16 +61,16 @@ for (const subject of SUBJECTS) {
     describe("initialize", () => {
       it("grants ADMIN to admin and nothing else; logs Upgraded, RoleGranted, the config, Initialized", async () => {
         const impl = await ethers.deployContract(C);
-        const data = impl.interface.encodeFunctionData("initialize", [alice.address, subject.init]);
+        const data = impl.interface.encodeFunctionData("initialize", [alice.address, ...subject.init]);
         const proxy = await ethers.deployContract("ERC1967Proxy", [await impl.getAddress(), data], bob);
         const receipt = await ethers.provider.getTransactionReceipt(proxy.deploymentTransaction()?.hash ?? "");
         if (!receipt) throw new Error("no deployment receipt");
         const fresh = await ethers.getContractAt(C, await proxy.getAddress());
         const logs = logsOf(receipt, await proxy.getAddress(), fresh.interface);
-        const configEvent = C === "RateLimiter" ? "DefaultConfigSet" : "ConfigSet";
-        expect(logs.map((l) => l.name)).to.deep.equal(["Upgraded", "RoleGranted", configEvent, "Initialized"]);
+        const configEvents = subject.configEvent ? [subject.configEvent] : [];
+        expect(logs.map((l) => l.name)).to.deep.equal(["Upgraded", "RoleGranted", ...configEvents, "Initialized"]);
         expect(logs[1].args).to.deep.equal({ role: ROLE.ADMIN, account: alice.address, sender: bob.address });
-        expect(logs[3].args).to.deep.equal({ version: 1n });
+        expect(logs[logs.length - 1].args).to.deep.equal({ version: 1n });
 
         expect(await fresh.hasRole(ROLE.ADMIN, alice.address)).to.equal(true);
         for (const role of component.roles.filter((r) => r.key !== "ADMIN")) {
@@ -75,14 +81,14 @@ for (const subject of SUBJECTS) {
       });
 
       it("rejects the zero admin with InvalidAddress", async () => {
-        await expectSpecError(C, deployProxy(C, [ethers.ZeroAddress, subject.init]), "InvalidAddress");
+        await expectSpecError(C, deployProxy(C, [ethers.ZeroAddress, ...subject.init]), "InvalidAddress");
       });
 
       it("cannot run twice on a proxy (InvalidInitialization)", async () => {
         await expectRejectedNoChange(
           C,
           frameState,
-          () => frame.connect(stranger).getFunction("initialize")(stranger.address, subject.init),
+          () => frame.connect(stranger).getFunction("initialize")(stranger.address, ...subject.init),
           "InvalidInitialization",
         );
       });
@@ -91,7 +97,7 @@ for (const subject of SUBJECTS) {
         const impl = await ethers.deployContract(C);
         await expectSpecError(
           C,
-          impl.getFunction("initialize")(stranger.address, subject.init),
+          impl.getFunction("initialize")(stranger.address, ...subject.init),
           "InvalidInitialization",
         );
       });
@@ -401,7 +407,7 @@ for (const subject of SUBJECTS) {
         // Initializers stay consumed.
         await expectSpecError(
           C,
-          upgraded.getFunction("initialize")(stranger.address, subject.init),
+          upgraded.getFunction("initialize")(stranger.address, ...subject.init),
           "InvalidInitialization",
         );
       });
@@ -442,7 +448,7 @@ for (const subject of SUBJECTS) {
       });
 
       it("a proxy given as the new implementation is ERC1967InvalidImplementation", async () => {
-        const other = await deployProxy<VagusAccessFrame>(C, [admin.address, subject.init]);
+        const other = await deployProxy<VagusAccessFrame>(C, [admin.address, ...subject.init]);
         await expectSpecError(
           C,
           frame.connect(admin).upgradeToAndCall(await other.getAddress(), "0x"),

@@ -76,6 +76,11 @@ export function discoverVectors(): VectorFile[] {
   });
 }
 
+/** JSON Schema of the system vectors (spec/vectors/system). */
+export function loadSystemVectorSchema(): unknown {
+  return JSON.parse(readFileSync(path.join(ROOT, "spec", "schema", "system-vector.schema.json"), "utf8"));
+}
+
 export function loadVectorSchema(): unknown {
   return JSON.parse(readFileSync(path.join(ROOT, "spec", "schema", "vector.schema.json"), "utf8"));
 }

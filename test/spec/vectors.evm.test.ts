@@ -17,7 +17,15 @@ import {
 import { CALL_GAS_LIMIT, mineAt, receiptOf, returnValueOf, setNextTimestamp, snapshot } from "../helpers/chain";
 import { proxyFor } from "../helpers/deploy";
 import { SchemaValidator } from "../helpers/json-schema";
-import { discoverVectors, loadVectorSchema, semanticProblems, type Vector, type VectorStep } from "../helpers/vectors";
+import { discoverSystemVectors, runSystemVector, SYSTEM_COMPONENTS } from "../helpers/system-vectors";
+import {
+  discoverVectors,
+  loadSystemVectorSchema,
+  loadVectorSchema,
+  semanticProblems,
+  type Vector,
+  type VectorStep,
+} from "../helpers/vectors";
 
 /**
  * Runs every conformance vector (spec/vectors/**, plus test/fixtures/vectors/**) on
@@ -286,5 +294,52 @@ describe("conformance vectors on the EVM (spec/vectors)", function () {
     const got = data ? decodeRevert(c, data) : undefined;
     if (!got) expect.fail(`expected ${want.name} (${want.code}), got an error the spec does not know: ${String(err)}`);
     expect(`${got.code} ${got.name}`, "error").to.equal(`${want.code} ${want.name}`);
+  }
+});
+
+/**
+ * System vectors (spec/vectors/system/*.json, spec/vectors/README.md "System vectors"): every
+ * file deploys its components behind proxies with the standard wiring of safety-core.md §0
+ * and runs its steps; events are compared per emitting contract. Implementation in
+ * test/helpers/system-vectors.ts.
+ */
+/**
+ * A root hook: the implementations of the system vectors and a snapshot taken before any
+ * test moved the clock, so that every system vector starts before timeOrigin whatever ran
+ * earlier in the same Hardhat run.
+ */
+const systemImplementations = new Map<string, string>();
+let systemBase: { restore(): Promise<void> };
+before(async () => {
+  for (const name of SYSTEM_COMPONENTS) {
+    const impl = await ethers.deployContract(spec.component(name).evmContract);
+    systemImplementations.set(name, await impl.getAddress());
+  }
+  systemBase = await snapshot();
+});
+
+describe("system vectors on the EVM (spec/vectors/system)", function () {
+  this.timeout(600_000);
+
+  const systemFiles = discoverSystemVectors();
+  const systemSchema = new SchemaValidator(loadSystemVectorSchema() as Record<string, unknown>);
+  let signers: HardhatEthersSigner[];
+
+  before(async () => {
+    signers = await ethers.getSigners();
+  });
+
+  it(`finds the system vectors (${systemFiles.length} now)`, () => {
+    expect(systemFiles.length).to.be.greaterThan(0);
+  });
+
+  for (const { file, data, parseError } of systemFiles) {
+    it(`${file}: every step gives the expected outcome`, async () => {
+      if (parseError || !data) expect.fail(`not JSON: ${parseError}`);
+      const errors = systemSchema.validate(data);
+      if (errors.length > 0) expect.fail(`schema violations:\n  ${errors.join("\n  ")}`);
+      await systemBase.restore();
+      await runSystemVector(spec, data, systemImplementations, signers);
+    });
   }
 });

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {IANSStateManager} from "./interfaces/IANSStateManager.sol";
+import {IReflexArc} from "./interfaces/IReflexArc.sol";
+import {ReflexNotify} from "./libraries/ReflexNotify.sol";
+
+/// @title ANSStateManager
+/// @notice Per executor: tone readings from oracles move SAFE → DANGER → SHUTDOWN with
+/// inclusive thresholds and consecutive-reading streaks; DANGER relaxes to SAFE after a
+/// dwell; SHUTDOWN is left only by a governance override (spec/safety-core.md §1). Entering
+/// DANGER or SHUTDOWN notifies the reflex arc; a failed notification is counted and emitted.
+/// @dev UUPS implementation behind an ERC-1967 proxy; ERC-7201 storage. Hot path: one word
+/// per executor (`Record`) and one word holding the config and the readings counter.
+contract ANSStateManager is VagusAccessFrame, IANSStateManager {
+    /// @notice Tone oracles.
+    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    /// @notice Largest tone and threshold, parts per million.
+    uint32 public constant MAX_TONE_PPM = 1_000_000;
+    /// @notice Largest reading count.
+    uint32 public constant MAX_READINGS = 1000;
+    /// @notice Longest dwell in seconds, 30 days.
+    uint32 public constant MAX_DWELL = 2_592_000;
+
+    /// @notice Largest guard factor, basis points (100%).
+    uint16 public constant MAX_FACTOR_BP = 10_000;
+
+    /// @dev One executor in one word: state 8 | tone 24 (≤ 1,000,000 < 2^24) | three streaks
+    /// 32 each | enteredAt 64 | updatedAt 64 = 256 bits.
+    struct Record {
+        AnsState state;
+        uint24 tonePpm;
+        uint32 dangerStreak;
+        uint32 shutdownStreak;
+        uint32 safeStreak;
+        uint64 enteredAt;
+        uint64 updatedAt;
+    }
+
+    /// @dev The config packed with the readings counter, so a reading touches one word here:
+    /// D, S, R 24 bits each (≤ 1,000,000) | nD, nS, nR 16 each (≤ 1000) | minDwell 24
+    /// (≤ 2,592,000 < 2^24) | readings 64 = 208 bits.
+    struct Hot {
+        uint24 dangerEnterPpm;
+        uint24 shutdownEnterPpm;
+        uint24 safeReturnPpm;
+        uint16 dangerReadings;
+        uint16 shutdownReadings;
+        uint16 safeReadings;
+        uint24 minDwell;
+        uint64 readings;
+    }
+
+    /// @custom:storage-location erc7201:vagus.storage.ANSStateManager
+    struct ANSStorage {
+        Hot hot;
+        address reflexArc; // 160 | transitions 64: one word
+        uint64 transitions;
+        uint64 notificationFailures;
+        Guard[3] guards; // each in its own slot: the issuer reads one per issue
+        mapping(uint64 executorId => Record) executors;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("vagus.storage.ANSStateManager")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ANS_STORAGE_LOCATION = 0x51d114078c1a92782f75ad6b94154bf9b60ea4f53fd5a75f6311af2249b4bf00;
+
+    /// @notice Sets up a proxy: `ADMIN` to `admin`, the config, and the default guards.
+    /// @dev Emits `RoleGranted` then `ConfigSet`; the default guards emit nothing.
+    /// @param admin The first `ADMIN` (governance).
+    /// @param config_ The config.
+    function initialize(address admin, Config calldata config_) external initializer {
+        __VagusAccessFrame_init(admin);
+        _setConfig(config_);
+        ANSStorage storage $ = _s();
+        $.guards[uint8(AnsState.SAFE)] = Guard(MAX_FACTOR_BP, true);
+        $.guards[uint8(AnsState.DANGER)] = Guard(5000, true);
+        $.guards[uint8(AnsState.SHUTDOWN)] = Guard(0, false);
+    }
+
+    // ───────────────────────────── readings ─────────────────────────────
+
+    /// @inheritdoc IANSStateManager
+    /// @dev Needs `ORACLE`; allowed while paused (detection is safety).
+    function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (AnsState) {
+        _requireExecutor(executorId);
+        if (tonePpm > MAX_TONE_PPM) revert InvalidTone(tonePpm);
+        ANSStorage storage $ = _s();
+        Hot memory hot = $.hot;
+        Record memory r = $.executors[executorId];
+        uint64 t = uint64(block.timestamp);
+
+        r.tonePpm = uint24(tonePpm);
+        r.updatedAt = t;
+        r.shutdownStreak = tonePpm >= hot.shutdownEnterPpm ? _inc(r.shutdownStreak) : 0;
+        r.dangerStreak = tonePpm >= hot.dangerEnterPpm ? _inc(r.dangerStreak) : 0;
+        r.safeStreak = tonePpm <= hot.safeReturnPpm ? _inc(r.safeStreak) : 0;
+
+        AnsState from = r.state;
+        AnsState to = from;
+        if (from != AnsState.SHUTDOWN) {
+            if (r.shutdownStreak >= hot.shutdownReadings) {
+                to = AnsState.SHUTDOWN;
+            } else if (from == AnsState.SAFE) {
+                if (r.dangerStreak >= hot.dangerReadings) to = AnsState.DANGER;
+            } else if (r.safeStreak >= hot.safeReadings && t >= uint256(r.enteredAt) + hot.minDwell) {
+                to = AnsState.SAFE;
+            }
+        }
+        // Safe: 2^64 readings cannot happen.
+        unchecked {
+            $.hot.readings = hot.readings + 1;
+        }
+        if (to == from) {
+            _storeRecord($.executors[executorId], r);
+            return to;
+        }
+        r.state = to;
+        r.enteredAt = t;
+        _storeRecord($.executors[executorId], r);
+        _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
+        return to;
+    }
+
+    /// @inheritdoc IANSStateManager
+    /// @dev Needs `ADMIN`; allowed while paused. Resets the three streaks.
+    function overrideState(uint64 executorId, uint8 to, string calldata reason) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireExecutor(executorId);
+        if (to > uint8(AnsState.SHUTDOWN)) revert InvalidState(to);
+        _requireReason(reason);
+        ANSStorage storage $ = _s();
+        Record memory r = $.executors[executorId];
+        AnsState from = r.state;
+        if (uint8(from) == to) revert StateUnchanged(from);
+        r.state = AnsState(to);
+        r.enteredAt = uint64(block.timestamp);
+        r.dangerStreak = 0;
+        r.shutdownStreak = 0;
+        r.safeStreak = 0;
+        _storeRecord($.executors[executorId], r);
+        _transitioned($, executorId, from, AnsState(to), r.tonePpm, TransitionCause.OVERRIDE);
+        emit StateOverridden(executorId, uint8(from), to, reason);
+        // The override's own event comes before the call-out (spec §0).
+        if (to != uint8(AnsState.SAFE)) _notify($, executorId, from, AnsState(to), r.tonePpm);
+    }
+
+    // ───────────────────────────── configuration ─────────────────────────────
+
+    /// @inheritdoc IANSStateManager
+    /// @dev Needs `ADMIN`; blocked while paused. Streaks keep their values.
+    function setConfig(Config calldata config_) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        _setConfig(config_);
+    }
+
+    /// @inheritdoc IANSStateManager
+    /// @dev Needs `ADMIN`; blocked while paused.
+    function setGuard(uint8 state, Guard calldata guard_) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        if (state > uint8(AnsState.SHUTDOWN)) revert InvalidState(state);
+        if (guard_.factorBp > MAX_FACTOR_BP) revert InvalidGuardFactor(guard_.factorBp);
+        if (state == uint8(AnsState.SHUTDOWN) && guard_.allowed) revert ShutdownMustBlock();
+        _s().guards[state] = guard_;
+        emit GuardSet(state, guard_.factorBp, guard_.allowed);
+    }
+
+    /// @inheritdoc IANSStateManager
+    /// @dev Needs `ADMIN`; blocked while paused. An optional link: zero clears it.
+    function setReflexArc(address reflexArc_) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        _s().reflexArc = reflexArc_;
+        emit ReflexArcSet(reflexArc_);
+    }
+
+    // ───────────────────────────── queries ─────────────────────────────
+
+    /// @inheritdoc IANSStateManager
+    function config() external view returns (Config memory) {
+        Hot memory h = _s().hot;
+        return
+            Config(
+                h.dangerEnterPpm,
+                h.shutdownEnterPpm,
+                h.safeReturnPpm,
+                h.dangerReadings,
+                h.shutdownReadings,
+                h.safeReadings,
+                h.minDwell
+            );
+    }
+
+    /// @inheritdoc IANSStateManager
+    /// @dev Reverts `InvalidState` above 2.
+    function guard(uint8 state) external view returns (Guard memory) {
+        if (state > uint8(AnsState.SHUTDOWN)) revert InvalidState(state);
+        return _s().guards[state];
+    }
+
+    /// @inheritdoc IANSStateManager
+    function guardOf(uint64 executorId) external view returns (GuardView memory) {
+        ANSStorage storage $ = _s();
+        AnsState state = $.executors[executorId].state;
+        Guard memory g = $.guards[uint8(state)];
+        return GuardView(state, g.factorBp, g.allowed);
+    }
+
+    /// @inheritdoc IANSStateManager
+    function executorState(uint64 executorId) external view returns (ExecutorState memory) {
+        Record memory r = _s().executors[executorId];
+        return
+            ExecutorState(r.state, r.tonePpm, r.dangerStreak, r.shutdownStreak, r.safeStreak, r.enteredAt, r.updatedAt);
+    }
+
+    /// @inheritdoc IANSStateManager
+    function reflexArc() external view returns (address) {
+        return _s().reflexArc;
+    }
+
+    /// @inheritdoc IANSStateManager
+    function counters() external view returns (Counters memory) {
+        ANSStorage storage $ = _s();
+        return Counters($.hot.readings, $.transitions, $.notificationFailures);
+    }
+
+    // ───────────────────────────── internals ─────────────────────────────
+
+    /// @dev Counts the transition, emits it, and notifies the reflex arc of an escalation
+    /// (overrides notify after their own second event, so they pass READINGS only here).
+    function _transitioned(
+        ANSStorage storage $,
+        uint64 executorId,
+        AnsState from,
+        AnsState to,
+        uint32 tonePpm,
+        TransitionCause cause
+    ) private {
+        // Safe: 2^64 transitions cannot happen.
+        unchecked {
+            $.transitions += 1;
+        }
+        emit StateTransition(executorId, uint8(from), uint8(to), tonePpm, uint8(cause));
+        if (cause == TransitionCause.READINGS && to != AnsState.SAFE) _notify($, executorId, from, to, tonePpm);
+    }
+
+    /// @dev spec §1.5: a failed notification is undone by the callee's revert, counted and
+    /// emitted; the transition stands.
+    function _notify(ANSStorage storage $, uint64 executorId, AnsState from, AnsState to, uint32 tonePpm) private {
+        address arc = $.reflexArc;
+        if (arc == address(0)) return;
+        bytes memory call = abi.encodeCall(IReflexArc.onStateTransition, (executorId, uint8(from), uint8(to), tonePpm));
+        if (!ReflexNotify.deliver(arc, call)) {
+            unchecked {
+                $.notificationFailures += 1;
+            }
+            emit ReflexNotificationFailed(executorId, uint8(to));
+        }
+    }
+
+    /// @dev The record in one SSTORE, in `Record`'s layout (Solidity would write a memory
+    /// struct back field by field, a warm SSTORE per extra field).
+    function _storeRecord(Record storage slot_, Record memory r) private {
+        uint256 word =
+            uint256(uint8(r.state)) |
+                (uint256(r.tonePpm) << 8) |
+                (uint256(r.dangerStreak) << 32) |
+                (uint256(r.shutdownStreak) << 64) |
+                (uint256(r.safeStreak) << 96) |
+                (uint256(r.enteredAt) << 128) |
+                (uint256(r.updatedAt) << 192);
+        assembly ("memory-safe") {
+            sstore(slot_.slot, word)
+        }
+    }
+
+    function _setConfig(Config calldata c) private {
+        if (
+            !(c.safeReturnPpm < c.dangerEnterPpm &&
+                c.dangerEnterPpm <= c.shutdownEnterPpm &&
+                c.shutdownEnterPpm <= MAX_TONE_PPM)
+        ) {
+            revert InvalidThresholds(c.safeReturnPpm, c.dangerEnterPpm, c.shutdownEnterPpm);
+        }
+        _requireReadings(c.dangerReadings);
+        _requireReadings(c.shutdownReadings);
+        _requireReadings(c.safeReadings);
+        if (c.minDwell > MAX_DWELL) revert InvalidDwell(c.minDwell);
+        Hot storage hot = _s().hot;
+        // Safe casts: bounds checked above (ppm ≤ 10^6 < 2^24, counts ≤ 1000, dwell < 2^24).
+        hot.dangerEnterPpm = uint24(c.dangerEnterPpm);
+        hot.shutdownEnterPpm = uint24(c.shutdownEnterPpm);
+        hot.safeReturnPpm = uint24(c.safeReturnPpm);
+        hot.dangerReadings = uint16(c.dangerReadings);
+        hot.shutdownReadings = uint16(c.shutdownReadings);
+        hot.safeReadings = uint16(c.safeReadings);
+        hot.minDwell = uint24(c.minDwell);
+        emit ConfigSet(
+            c.dangerEnterPpm,
+            c.shutdownEnterPpm,
+            c.safeReturnPpm,
+            c.dangerReadings,
+            c.shutdownReadings,
+            c.safeReadings,
+            c.minDwell
+        );
+    }
+
+    function _requireReadings(uint32 value) private pure {
+        if (value == 0 || value > MAX_READINGS) revert InvalidReadingCount(value);
+    }
+
+    /// @dev Saturating increment of a streak.
+    function _inc(uint32 x) private pure returns (uint32) {
+        unchecked {
+            return x == type(uint32).max ? x : x + 1;
+        }
+    }
+
+    /// @dev spec/ans.json roles: ADMIN, GUARDIAN, ORACLE.
+    function _isKnownRole(bytes32 role) internal pure override returns (bool) {
+        return role == DEFAULT_ADMIN_ROLE || role == GUARDIAN_ROLE || role == ORACLE_ROLE;
+    }
+
+    function _s() private pure returns (ANSStorage storage $) {
+        assembly {
+            $.slot := ANS_STORAGE_LOCATION
+        }
+    }
+}
