@@ -4,5 +4,7 @@
 
 pub mod components;
 pub mod runner;
+pub mod safety;
 pub mod spec;
+pub mod system;
 pub mod values;
