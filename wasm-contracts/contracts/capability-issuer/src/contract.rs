@@ -32,8 +32,8 @@ use crate::msg::{
     PausedResponse, QueryMsg, SymbolResponse, TokenView, TotalSupplyResponse,
 };
 use crate::state::{
-    ExecutorRecord, LinkAddrs, Pending, Token, BALANCES, CONFIG, EXECUTORS, LINKS, PENDING,
-    TOKENS, TOTAL_SUPPLY,
+    ExecutorRecord, LinkAddrs, Pending, Token, BALANCES, CONFIG, EPOCHS, EXECUTORS, LINKS,
+    PENDING, TOKENS, TOTAL_SUPPLY,
 };
 
 /// cw2 contract name: `crates.io:vagus-capability-issuer` (spec `wasmContract`).
@@ -175,6 +175,10 @@ fn executor_event(ty: &str, id: u64, account: &Addr) -> Event {
 
 fn load_executor(storage: &dyn Storage, id: u64) -> StdResult<ExecutorRecord> {
     Ok(EXECUTORS.may_load(storage, id)?.unwrap_or_default())
+}
+
+fn epoch_of(storage: &dyn Storage, id: u64) -> StdResult<u64> {
+    Ok(EPOCHS.may_load(storage, id)?.unwrap_or(0))
 }
 
 fn set_links(deps: DepsMut, info: MessageInfo, links: Links) -> Result<Response, ContractError> {
@@ -480,7 +484,7 @@ fn mint(
         &Token {
             executor_id: p.executor_id,
             action_id: p.action_id,
-            epoch: executor.epoch,
+            epoch: epoch_of(deps.storage, p.executor_id)?,
             issued_at: t,
             expires_at,
             revoked: false,
@@ -564,13 +568,12 @@ fn revoke_all(
     authorize(deps.storage, &info.sender, REVOKER, PausePolicy::Allowed)?;
     let id = validate_executor_id(executor_id)?;
     validate_reason(&reason)?;
-    let mut e = load_executor(deps.storage, id)?;
-    e.epoch += 1;
-    EXECUTORS.save(deps.storage, id, &e)?;
+    let epoch = epoch_of(deps.storage, id)? + 1;
+    EPOCHS.save(deps.storage, id, &epoch)?;
     Ok(Response::new().add_event(
         Event::new("all_revoked")
             .add_attribute("executor_id", id.to_string())
-            .add_attribute("epoch", e.epoch.to_string())
+            .add_attribute("epoch", epoch.to_string())
             .add_attribute("reason", reason),
     ))
 }
@@ -617,9 +620,8 @@ pub fn is_valid(deps: Deps, env: &Env, token_id: Uint256) -> StdResult<bool> {
     let Some(token) = TOKENS.may_load(deps.storage, key)? else {
         return Ok(false);
     };
-    let executor = load_executor(deps.storage, token.executor_id)?;
     if token.revoked
-        || token.epoch != executor.epoch
+        || token.epoch != epoch_of(deps.storage, token.executor_id)?
         || env.block.time.seconds() >= token.expires_at
     {
         return Ok(false);
@@ -703,7 +705,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             to_json_binary(&ExecutorInfo {
                 registered: e.registered,
                 account: e.account,
-                epoch: Uint64::new(e.epoch),
+                epoch: Uint64::new(epoch_of(deps.storage, executor_id.u64())?),
                 last_nonce: Uint64::new(e.last_nonce),
                 paused: e.paused,
             })?

@@ -16,14 +16,12 @@ pub struct LinkAddrs {
     pub rate_limiter: Addr,
 }
 
-/// Per executor. A token is valid only while its `epoch` equals the executor's, so
-/// `revoke_all` is one write whatever the number of tokens.
+/// Per executor (its epoch lives apart, in [`EPOCHS`]).
 #[cw_serde]
 #[derive(Default)]
 pub struct ExecutorRecord {
     pub registered: bool,
     pub account: Option<Addr>,
-    pub epoch: u64,
     pub last_nonce: u64,
     pub paused: bool,
     pub requests: u64,
@@ -59,6 +57,10 @@ pub struct Pending {
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const LINKS: Item<LinkAddrs> = Item::new("links");
 pub const EXECUTORS: Map<u64, ExecutorRecord> = Map::new("executors");
+/// Per executor: the epoch its valid tokens carry. A token is valid only while its epoch
+/// equals this one, so `revoke_all` is one small write of its own, whatever the number of
+/// tokens and whatever the executor's counters hold.
+pub const EPOCHS: Map<u64, u64> = Map::new("epochs");
 pub const TOKENS: Map<u64, Token> = Map::new("tokens");
 pub const TOTAL_SUPPLY: Item<u64> = Item::new("total_supply");
 pub const BALANCES: Map<&Addr, u64> = Map::new("balances");
