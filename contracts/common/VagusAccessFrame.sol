@@ -28,6 +28,10 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     error InvalidActionId();
     /// @notice Revoking or renouncing `ADMIN` from its last holder (1009).
     error LastAdmin();
+    /// @notice A `reason` argument is the empty string (1010).
+    error EmptyReason();
+    /// @notice A `reason` argument is longer than 256 bytes of UTF-8; `length` is its byte length (1011).
+    error ReasonTooLong(uint32 length);
 
     /// @custom:storage-location erc7201:vagus.storage.AccessFrame
     struct AccessFrameStorage {

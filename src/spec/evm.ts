@@ -6,6 +6,7 @@ import { fromEvm, type Canonical, type ValueOptions } from "./values";
 
 /** The Solidity ABI type of a spec type as in signatures, without names (`(uint32,uint32,uint8)`). */
 export function abiType(component: Component, type: string): string {
+  if (type.endsWith("[]")) return `${abiType(component, type.slice(0, -2))}[]`;
   if (type === "role") return "bytes32";
   if (component.isEnum(type)) return "uint8";
   if (component.isStruct(type)) {
@@ -53,7 +54,7 @@ export function decodeRevert(component: Component, data: string, opts: ValueOpti
   const values = AbiCoder.defaultAbiCoder().decode(types, dataSlice(data, 4));
   const args: Record<string, Canonical> = {};
   error.fields.forEach((f: SpecField, i: number) => {
-    args[f.name] = fromEvm(component, f.type, values[i], opts);
+    args[f.name] = fromEvm(component, f.type, values[i], opts, f.optional === true);
   });
   return { code: error.code, name: error.name, evm: error.evm, args };
 }

@@ -20,6 +20,22 @@ import type {
 export const COMPONENT_FILES: Readonly<Record<string, string>> = {
   RateLimiter: "rate-limiter.json",
   CircuitBreaker: "circuit-breaker.json",
+  ANSStateManager: "ans.json",
+  AfferentInbox: "afferent-inbox.json",
+  VagalBrake: "vagal-brake.json",
+  CapabilityIssuer: "capability-issuer.json",
+  ReflexArc: "reflex-arc.json",
+};
+
+/** The first digit of a component's error and denial codes (spec/README.md "Codes"). */
+export const CODE_RANGES: Readonly<Record<string, number>> = {
+  RateLimiter: 2,
+  CircuitBreaker: 3,
+  ANSStateManager: 4,
+  AfferentInbox: 5,
+  VagalBrake: 6,
+  CapabilityIssuer: 7,
+  ReflexArc: 8,
 };
 
 /** spec/ of this repository. */
@@ -47,6 +63,8 @@ export class Component {
   readonly wasmContract: string;
   readonly roles: readonly Role[];
   readonly constants: Readonly<Record<string, number>>;
+  /** Denial codes of other components this one reports (the issuer's `IssueDenied.code`). */
+  readonly foreignDenials: readonly number[];
   readonly enums: Readonly<Record<string, Record<string, number>>>;
   readonly params: Readonly<Record<string, SpecParam>>;
   readonly types: Readonly<Record<string, SpecField[]>>;
@@ -69,6 +87,7 @@ export class Component {
     this.wasmContract = data.wasmContract;
     this.roles = data.roles.map((key) => spec.role(key));
     this.constants = data.constants ?? {};
+    this.foreignDenials = data.foreignDenials ?? [];
     this.enums = data.enums ?? {};
     this.params = data.params ?? {};
     this.types = data.types ?? {};

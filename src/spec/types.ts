@@ -11,9 +11,14 @@ export type RoleKey = string;
 /** A typed field of an error, event, operation or struct. */
 export interface SpecField {
   name: string;
-  /** `uint8`..`uint64`, `bool`, `bytes32`, `address`, `string`, `role`, an enum or a struct name. */
+  /**
+   * `uint8`..`uint64`, `uint256`, `int64`, `bool`, `bytes32`, `bytes`, `address`, `string`,
+   * `role`, an enum or a struct name, or any of those followed by `[]` (an array).
+   */
   type: string;
   indexed?: boolean;
+  /** An address that may be "not set": `null` in vectors, `address(0)` on EVM, `None` on CosmWasm. */
+  optional?: boolean;
 }
 
 export interface SpecError {
@@ -49,6 +54,7 @@ export interface SpecOperation {
   kind: OperationKind;
   /** Role the caller needs (`null`: anyone); executes only. */
   role?: RoleKey | null;
+  description?: string;
   /** Whether the operation works while paused; executes only. */
   pause?: "allowed" | "blocked";
   args: SpecField[];
@@ -58,8 +64,9 @@ export interface SpecOperation {
 export interface SpecParam {
   type: string;
   default: number;
-  min: number;
-  max: number;
+  /** Bounds are numbers, or decimal strings where they do not fit a double (uint64 / int64). */
+  min: number | string;
+  max: number | string;
   unit: string;
   description: string;
 }
@@ -76,6 +83,9 @@ export interface SpecRoleDef {
 export interface CommonFile {
   specVersion: string;
   timeOrigin: number;
+  constants?: Record<string, number>;
+  /** Each value type with its spelling on each stack (documentation). */
+  valueTypes?: Record<string, unknown>;
   roles: Record<RoleKey, SpecRoleDef>;
   errors: SpecError[];
   events: SpecEvent[];
@@ -93,6 +103,8 @@ export interface ComponentFile {
   params?: Record<string, SpecParam>;
   types?: Record<string, SpecField[]>;
   denials?: SpecDenial[];
+  /** Denial codes of other components that this component's events and results may carry. */
+  foreignDenials?: number[];
   errors: SpecError[];
   events: SpecEvent[];
   operations: SpecOperation[];

@@ -1,4 +1,4 @@
-import { getAddress, id, isHexString } from "ethers";
+import { ZeroAddress, getAddress, id, isHexString } from "ethers";
 
 import type { Component } from "./load";
 
@@ -6,13 +6,16 @@ import type { Component } from "./load";
  * Values in the spec's conventions (spec/vectors/README.md), one canonical form for
  * comparing what a chain returned with what the spec expects:
  *
- * - integers (uintN, enums) → `bigint`
- * - `bytes32` → lowercase `0x` hex
- * - `address` → what `address` maps it to (default: EIP-55 checksummed)
+ * - integers (uintN, int64, enums) → `bigint`
+ * - `bytes32`, `bytes` → lowercase `0x` hex
+ * - `address` → what `address` maps it to (default: EIP-55 checksummed); an optional
+ *   address that is not set (`address(0)` on EVM, `null` in JSON) → `null`
  * - `role` → the spec role key when the id is known, else lowercase hex
+ * - `string` → the string
+ * - `T[]` → an array of canonical `T`
  * - structs → plain objects with the spec's field names
  */
-export type Canonical = bigint | boolean | string | { [field: string]: Canonical };
+export type Canonical = bigint | boolean | string | null | Canonical[] | { [field: string]: Canonical };
 
 export interface ValueOptions {
   /** Canonical form of an address (e.g. the name of the actor holding it). */
@@ -20,19 +23,45 @@ export interface ValueOptions {
 }
 
 const UINT = /^uint(\d+)$/;
+const INT = /^int(\d+)$/;
+const ARRAY = /^(.+)\[\]$/;
+
+function isInteger(component: Component, type: string): boolean {
+  return UINT.test(type) || INT.test(type) || component.isEnum(type);
+}
 
 function intOf(value: unknown, type: string): bigint {
   if (typeof value === "bigint") return value;
   if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === "string" && /^(0|[1-9][0-9]*)$/.test(value)) return BigInt(value);
+  if (typeof value === "string" && /^-?(0|[1-9][0-9]*)$/.test(value) && value !== "-0") return BigInt(value);
   throw new TypeError(`${type}: expected an integer, got ${JSON.stringify(String(value))}`);
 }
 
 function checkRange(n: bigint, type: string): bigint {
+  const signed = INT.exec(type);
+  if (signed) {
+    const half = 1n << BigInt(Number(signed[1]) - 1);
+    if (n < -half || n >= half) throw new RangeError(`${n} does not fit ${type}`);
+    return n;
+  }
   const m = UINT.exec(type);
   const bits = m ? Number(m[1]) : 8; // enums are uint8
   if (n < 0n || n >= 1n << BigInt(bits)) throw new RangeError(`${n} does not fit ${type}`);
   return n;
+}
+
+function bytesOf(value: unknown): string {
+  if (typeof value !== "string" || !isHexString(value) || value.length % 2 !== 0) {
+    throw new TypeError(`bytes: expected 0x + an even number of hex digits, got ${JSON.stringify(value)}`);
+  }
+  return value.toLowerCase();
+}
+
+function arrayOf(value: unknown, type: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  // ethers v6 Result is array-like
+  if (value !== null && typeof value === "object" && "length" in value) return Array.from(value as ArrayLike<unknown>);
+  throw new TypeError(`${type}: expected an array, got ${JSON.stringify(value)}`);
 }
 
 function bytes32Of(value: unknown): string {
@@ -52,8 +81,16 @@ function fieldsOf(component: Component, type: string) {
  * Canonical form of a value decoded from the EVM (ethers v6: bigint, string, boolean,
  * `Result` for tuples) whose spec type is `type`.
  */
-export function fromEvm(component: Component, type: string, value: unknown, opts: ValueOptions = {}): Canonical {
-  if (UINT.test(type) || component.isEnum(type)) return checkRange(intOf(value, type), type);
+export function fromEvm(
+  component: Component,
+  type: string,
+  value: unknown,
+  opts: ValueOptions = {},
+  optional = false,
+): Canonical {
+  if (isInteger(component, type)) return checkRange(intOf(value, type), type);
+  const array = ARRAY.exec(type);
+  if (array) return arrayOf(value, type).map((v) => fromEvm(component, array[1], v, opts));
   switch (type) {
     case "bool":
       if (typeof value !== "boolean") throw new TypeError(`bool: got ${String(value)}`);
@@ -62,8 +99,13 @@ export function fromEvm(component: Component, type: string, value: unknown, opts
       return String(value);
     case "bytes32":
       return bytes32Of(value);
-    case "address":
-      return opts.address ? opts.address(getAddress(String(value))) : getAddress(String(value));
+    case "bytes":
+      return bytesOf(value);
+    case "address": {
+      const addr = getAddress(String(value));
+      if (optional && addr === ZeroAddress) return null;
+      return opts.address ? opts.address(addr) : addr;
+    }
     case "role": {
       const id = bytes32Of(value);
       return component.spec.roleByEvmId(id)?.key ?? id;
@@ -73,7 +115,7 @@ export function fromEvm(component: Component, type: string, value: unknown, opts
   const items = value as ArrayLike<unknown>;
   const out: Record<string, Canonical> = {};
   fields.forEach((f, i) => {
-    out[f.name] = fromEvm(component, f.type, items[i], opts);
+    out[f.name] = fromEvm(component, f.type, items[i], opts, f.optional === true);
   });
   return out;
 }
@@ -83,8 +125,16 @@ export function fromEvm(component: Component, type: string, value: unknown, opts
  * decimal strings, `bytes32` as hex, addresses as `@actor` (kept as written) or hex,
  * roles by key, structs as objects with every field.
  */
-export function fromJson(component: Component, type: string, value: unknown, opts: ValueOptions = {}): Canonical {
-  if (UINT.test(type) || component.isEnum(type)) return checkRange(intOf(value, type), type);
+export function fromJson(
+  component: Component,
+  type: string,
+  value: unknown,
+  opts: ValueOptions = {},
+  optional = false,
+): Canonical {
+  if (isInteger(component, type)) return checkRange(intOf(value, type), type);
+  const array = ARRAY.exec(type);
+  if (array) return arrayOf(value, type).map((v) => fromJson(component, array[1], v, opts));
   switch (type) {
     case "bool":
       if (typeof value !== "boolean") throw new TypeError(`bool: got ${JSON.stringify(value)}`);
@@ -94,7 +144,10 @@ export function fromJson(component: Component, type: string, value: unknown, opt
       return value;
     case "bytes32":
       return bytes32Of(value);
+    case "bytes":
+      return bytesOf(value);
     case "address": {
+      if (value === null && optional) return null;
       if (typeof value !== "string") throw new TypeError(`address: got ${JSON.stringify(value)}`);
       if (value.startsWith("@")) return value;
       const addr = getAddress(value);
@@ -117,7 +170,7 @@ export function fromJson(component: Component, type: string, value: unknown, opt
   const out: Record<string, Canonical> = {};
   for (const f of fields) {
     if (!(f.name in obj)) throw new TypeError(`${type}: missing field ${f.name}`);
-    out[f.name] = fromJson(component, f.type, obj[f.name], opts);
+    out[f.name] = fromJson(component, f.type, obj[f.name], opts, f.optional === true);
   }
   return out;
 }
@@ -129,14 +182,20 @@ export interface EncodeOptions {
 
 /** A JSON value (vector conventions) as an ethers v6 call argument of spec type `type`. */
 export function toEvmArg(component: Component, type: string, value: unknown, opts: EncodeOptions = {}): unknown {
-  if (UINT.test(type) || component.isEnum(type)) return checkRange(intOf(value, type), type);
+  if (isInteger(component, type)) return checkRange(intOf(value, type), type);
+  const array = ARRAY.exec(type);
+  if (array) return arrayOf(value, type).map((v) => toEvmArg(component, array[1], v, opts));
   switch (type) {
     case "bool":
     case "string":
       return fromJson(component, type, value);
     case "bytes32":
       return bytes32Of(value);
+    case "bytes":
+      return bytesOf(value);
     case "address": {
+      // null is an optional address that is not set: address(0) on EVM.
+      if (value === null) return ZeroAddress;
       if (typeof value !== "string") throw new TypeError(`address: got ${JSON.stringify(value)}`);
       if (value.startsWith("@")) {
         if (!opts.resolveAddress) throw new Error(`cannot resolve ${value}: no actors`);

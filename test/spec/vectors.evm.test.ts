@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import type { BaseContract, ContractTransactionResponse, Interface } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
@@ -52,7 +52,7 @@ function resultOf(c: Component, returns: SpecField[], values: unknown[], address
   }
   const out: Record<string, Canonical> = {};
   returns.forEach((r, i) => {
-    out[r.name] = fromEvm(c, r.type, values[i], { address });
+    out[r.name] = fromEvm(c, r.type, values[i], { address }, r.optional === true);
   });
   return out;
 }
@@ -68,7 +68,7 @@ function expectedResult(c: Component, returns: SpecField[], result: Record<strin
   const out: Record<string, Canonical> = {};
   for (const r of returns) {
     if (!(r.name in result)) throw new Error(`result lacks ${r.name}`);
-    out[r.name] = fromJson(c, r.type, result[r.name]);
+    out[r.name] = fromJson(c, r.type, result[r.name], {}, r.optional === true);
   }
   return out;
 }
@@ -79,7 +79,7 @@ function fieldsOf(c: Component, fields: SpecField[], values: Record<string, unkn
   const out: Record<string, Canonical> = {};
   for (const f of fields) {
     if (!(f.name in values)) throw new Error(`missing field ${f.name}`);
-    out[f.name] = fromJson(c, f.type, values[f.name]);
+    out[f.name] = fromJson(c, f.type, values[f.name], {}, f.optional === true);
   }
   return out;
 }
@@ -112,6 +112,12 @@ describe("conformance vectors on the EVM (spec/vectors)", function () {
   before(async () => {
     signers = await ethers.getSigners();
     for (const c of spec.components.values()) {
+      // Transitional: a component whose contract is not written yet has no artifact (and no
+      // vectors in its folder); the integrator removes this once every contract exists.
+      if (!(await artifacts.artifactExists(c.evmContract))) {
+        console.log(`    vectors: no EVM artifact for ${c.evmContract} yet, not deployed`);
+        continue;
+      }
       const impl = await ethers.deployContract(c.evmContract);
       implementations.set(c.name, await impl.getAddress());
     }
@@ -257,7 +263,7 @@ describe("conformance vectors on the EVM (spec/vectors)", function () {
         const ev = c.event(parsed.name);
         const fields: Record<string, Canonical> = {};
         ev.fields.forEach((f, i) => {
-          fields[f.name] = fromEvm(c, f.type, parsed.args[i], { address });
+          fields[f.name] = fromEvm(c, f.type, parsed.args[i], { address }, f.optional === true);
         });
         return { name: ev.name, fields };
       });

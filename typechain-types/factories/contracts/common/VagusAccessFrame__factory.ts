@@ -59,6 +59,11 @@ const _abi = [
   },
   {
     inputs: [],
+    name: "EmptyReason",
+    type: "error",
+  },
+  {
+    inputs: [],
     name: "EnforcedPause",
     type: "error",
   },
@@ -100,6 +105,17 @@ const _abi = [
   {
     inputs: [],
     name: "NotInitializing",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint32",
+        name: "length",
+        type: "uint32",
+      },
+    ],
+    name: "ReasonTooLong",
     type: "error",
   },
   {

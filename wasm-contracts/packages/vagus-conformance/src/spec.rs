@@ -7,6 +7,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
 
+/// Every component of the spec: (component name, its file in `spec/`). Same list as the
+/// TypeScript loader's `COMPONENT_FILES`.
+pub const COMPONENT_FILES: &[(&str, &str)] = &[
+    ("RateLimiter", "rate-limiter.json"),
+    ("CircuitBreaker", "circuit-breaker.json"),
+    ("ANSStateManager", "ans.json"),
+    ("AfferentInbox", "afferent-inbox.json"),
+    ("VagalBrake", "vagal-brake.json"),
+    ("CapabilityIssuer", "capability-issuer.json"),
+    ("ReflexArc", "reflex-arc.json"),
+];
+
 /// The repository's `spec/` folder.
 pub fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../spec")
@@ -30,6 +42,8 @@ fn on_wasm(entry: &Value) -> bool {
 pub struct Field {
     pub name: String,
     pub ty: String,
+    /// An address that may be "not set" (`null`, CosmWasm `None`).
+    pub optional: bool,
 }
 
 fn fields(v: Option<&Value>) -> Vec<Field> {
@@ -39,6 +53,7 @@ fn fields(v: Option<&Value>) -> Vec<Field> {
                 .map(|f| Field {
                     name: f["name"].as_str().unwrap_or_default().to_string(),
                     ty: f["type"].as_str().unwrap_or_default().to_string(),
+                    optional: f["optional"].as_bool().unwrap_or(false),
                 })
                 .collect()
         })

@@ -52,6 +52,20 @@ pub fn parse_int(v: &Value) -> Option<u128> {
     }
 }
 
+/// A signed integer (`int64`) given as a JSON number or a decimal string.
+pub fn parse_signed(v: &Value) -> Option<i128> {
+    match v {
+        Value::Number(n) => n.as_i64().map(i128::from),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `T` of an array type `T[]`.
+fn element_type(ty: &str) -> Option<&str> {
+    ty.strip_suffix("[]")
+}
+
 impl Codec<'_> {
     /// A vector's argument value of spec type `ty` → the CosmWasm message JSON.
     pub fn to_wasm(&self, ty: &str, v: &Value) -> Result<Value> {
@@ -66,8 +80,23 @@ impl Codec<'_> {
             }
             return Ok(Value::Object(out));
         }
+        if let Some(elem) = element_type(ty) {
+            let items = v
+                .as_array()
+                .ok_or_else(|| anyhow!("{ty} must be an array, got {v}"))?;
+            return Ok(Value::Array(
+                items
+                    .iter()
+                    .map(|x| self.to_wasm(elem, x))
+                    .collect::<Result<_>>()?,
+            ));
+        }
         Ok(match ty {
-            "uint64" | "uint128" | "int64" | "int128" => match parse_int(v) {
+            "uint64" | "uint128" | "uint256" => match parse_int(v) {
+                Some(n) => Value::String(n.to_string()),
+                None => v.clone(),
+            },
+            "int64" | "int128" => match parse_signed(v) {
                 Some(n) => Value::String(n.to_string()),
                 None => v.clone(),
             },
@@ -79,6 +108,8 @@ impl Codec<'_> {
                 Some(s) => Value::String(s.trim_start_matches("0x").to_ascii_lowercase()),
                 None => bail!("bytes value must be a string, got {v}"),
             },
+            // An optional address that is not set.
+            "address" if v.is_null() => Value::Null,
             "address" => match v.as_str() {
                 Some(s) => match s.strip_prefix('@') {
                     Some(name) => Value::String(
@@ -138,6 +169,14 @@ impl Codec<'_> {
         if let Some(fields) = self.spec.types.get(ty) {
             return self.canon_expected_fields(fields, v);
         }
+        if let Some(elem) = element_type(ty) {
+            return match v.as_array() {
+                Some(items) => {
+                    Value::Array(items.iter().map(|x| self.canon_expected(elem, x)).collect())
+                }
+                None => v.clone(),
+            };
+        }
         match ty {
             t if is_integer(self.spec, t) => int_or_raw(v),
             "bytes32" | "bytes" => match v.as_str() {
@@ -158,6 +197,14 @@ impl Codec<'_> {
         if let Some(fields) = self.spec.types.get(ty) {
             return self.canon_actual_fields(fields, v);
         }
+        if let Some(elem) = element_type(ty) {
+            return match v.as_array() {
+                Some(items) => {
+                    Value::Array(items.iter().map(|x| self.canon_actual(elem, x)).collect())
+                }
+                None => v.clone(),
+            };
+        }
         match ty {
             t if is_integer(self.spec, t) => int_or_raw(v),
             "bytes32" | "bytes" => match v.as_str() {
@@ -165,6 +212,8 @@ impl Codec<'_> {
                 None => v.clone(),
             },
             "bool" => bool_or_raw(v),
+            // An unset optional address: `null` in a response, "" in an event attribute.
+            "address" if v.is_null() || v.as_str() == Some("") => Value::Null,
             "address" => match v.as_str().and_then(|s| self.actors.name_of(s)) {
                 Some(name) => Value::String(format!("@{name}")),
                 None => v.clone(),
@@ -188,7 +237,10 @@ impl Codec<'_> {
 fn int_or_raw(v: &Value) -> Value {
     match parse_int(v) {
         Some(n) => Value::String(n.to_string()),
-        None => v.clone(),
+        None => match parse_signed(v) {
+            Some(n) => Value::String(n.to_string()),
+            None => v.clone(),
+        },
     }
 }
 

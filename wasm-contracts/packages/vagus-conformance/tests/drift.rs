@@ -332,3 +332,58 @@ fn every_spec_event_is_emitted_by_some_vector_step() {
     }
     verdict("event coverage", problems);
 }
+
+/// `vagus-ans-state-manager` → `ans_state_manager.wasm` (the lib name `scripts/build-wasm.sh`
+/// gives the artifact).
+fn artifact_of(wasm_contract: &str) -> String {
+    format!(
+        "{}.wasm",
+        wasm_contract
+            .strip_prefix("vagus-")
+            .unwrap_or(wasm_contract)
+            .replace('-', "_")
+    )
+}
+
+/// Every spec component loads, and every registered contract is a spec component.
+/// Transitional: a component whose CosmWasm contract is not written yet (no artifact) is
+/// skipped and named on stderr; the integrator removes this once every contract exists.
+#[test]
+fn every_spec_component_loads_and_is_checked_once_its_contract_exists() {
+    use vagus_conformance::spec::{spec_dir, COMPONENT_FILES};
+    let registered: BTreeSet<&str> = components::all().iter().map(|c| c.name).collect();
+    let mut problems = Vec::new();
+    for name in &registered {
+        if !COMPONENT_FILES.iter().any(|(n, _)| n == name) {
+            problems.push(format!("{name} is registered but is no spec component"));
+        }
+    }
+    for (name, file) in COMPONENT_FILES {
+        let spec = ComponentSpec::load(file).unwrap();
+        if spec.component != *name {
+            problems.push(format!(
+                "{file} declares {}, expected {name}",
+                spec.component
+            ));
+        }
+        if spec.operations.iter().all(|o| o.kind != "init") {
+            problems.push(format!("{name} has no init operation"));
+        }
+        if registered.contains(name) {
+            continue;
+        }
+        let artifact = artifact_of(&spec.wasm_contract);
+        if spec_dir()
+            .join("../artifacts/wasm")
+            .join(&artifact)
+            .exists()
+        {
+            problems.push(format!(
+                "{name}: artifacts/wasm/{artifact} exists but the contract is not in components::all()"
+            ));
+        } else {
+            eprintln!("drift: skipped {name} (no CosmWasm artifact artifacts/wasm/{artifact} yet)");
+        }
+    }
+    verdict("spec components", problems);
+}
