@@ -55,6 +55,9 @@ MVP_VALIDATE_FLAGS=(--disable-mutable-globals --disable-saturating-float-to-int
 WASM_OPT_FLAGS=(-Os --mvp-features)
 
 log() { printf '==> %s\n' "$*"; }
+# Whether $1 is one of the remaining arguments. (Not `printf | grep -q`: under pipefail,
+# grep -q exits at the first match and printf's SIGPIPE fails the pipeline.)
+contains() { local x="$1" y; shift; for y in "$@"; do [ "$y" = "$x" ] && return 0; done; return 1; }
 die() { printf 'build-wasm.sh: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1fs", e - s }'; }
@@ -176,7 +179,7 @@ T_CHECK=$(since "$T")
 for f in "$ARTIFACTS"/*.wasm; do
   [ -e "$f" ] || continue
   n=$(basename "$f")
-  printf '%s\n' "${expected[@]}" | grep -qxF "$n" || { echo "removing stale $n"; rm -f "$f"; }
+  contains "$n" "${expected[@]}" || { echo "removing stale $n"; rm -f "$f"; }
 done
 
 # ---- 5. checksums + sizes ---------------------------------------------------------------------
@@ -223,7 +226,7 @@ if [ "$WITH_SCHEMA" -eq 1 ]; then
   for d in "$SCHEMA_DIR"/*/; do
     [ -d "$d/raw" ] || continue
     n=$(basename "$d")
-    printf '%s\n' "${keep[@]}" | grep -qxF "$n" || { echo "removing stale schema/$n/"; rm -rf "$d"; }
+    contains "$n" "${keep[@]}" || { echo "removing stale schema/$n/"; rm -rf "$d"; }
   done
 fi
 T_SCHEMA=$(since "$T")

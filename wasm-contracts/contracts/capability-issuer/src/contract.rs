@@ -478,13 +478,14 @@ fn mint(
     let t = env.block.time.seconds();
     let token_id = TOTAL_SUPPLY.may_load(deps.storage)?.unwrap_or(0) + 1;
     let expires_at = t + u64::from(p.ttl);
+    let epoch = epoch_of(deps.storage, p.executor_id)?;
     TOKENS.save(
         deps.storage,
         token_id,
         &Token {
             executor_id: p.executor_id,
             action_id: p.action_id,
-            epoch: epoch_of(deps.storage, p.executor_id)?,
+            epoch,
             issued_at: t,
             expires_at,
             revoked: false,

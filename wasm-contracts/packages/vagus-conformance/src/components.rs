@@ -149,7 +149,7 @@ macro_rules! safety_component {
 
 safety_component!(ans_state_manager, ans_state_manager, "ANSStateManager", "ans.json",
     "ans_state_manager.wasm", reply,
-    { "updateTone" => ans_state_manager::msg::UpdateToneResponse });
+    { "update_tone" => ans_state_manager::msg::UpdateToneResponse });
 safety_component!(afferent_inbox, afferent_inbox, "AfferentInbox", "afferent-inbox.json",
     "afferent_inbox.wasm", reply, {});
 safety_component!(vagal_brake, vagal_brake, "VagalBrake", "vagal-brake.json",

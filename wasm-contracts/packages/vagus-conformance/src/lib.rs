@@ -7,4 +7,5 @@ pub mod runner;
 pub mod safety;
 pub mod spec;
 pub mod system;
+pub mod system_runner;
 pub mod values;
