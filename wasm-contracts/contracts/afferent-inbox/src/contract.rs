@@ -69,12 +69,12 @@ pub fn execute(
                 Some(a) => REFLEX_ARC.save(deps.storage, a)?,
                 None => REFLEX_ARC.remove(deps.storage),
             }
-            Ok(Response::new().add_event(
-                Event::new("reflex_arc_set").add_attribute(
+            Ok(
+                Response::new().add_event(Event::new("reflex_arc_set").add_attribute(
                     "reflex_arc",
                     link.as_ref().map_or("null".to_string(), Addr::to_string),
-                ),
-            ))
+                )),
+            )
         }
         ExecuteMsg::GrantRole { role, account } => {
             Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)

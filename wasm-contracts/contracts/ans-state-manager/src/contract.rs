@@ -17,8 +17,8 @@ use crate::error::ContractError;
 use crate::machine::{self, Executor, CAUSE_OVERRIDE, CAUSE_READINGS, DANGER, SHUTDOWN};
 use crate::msg::{
     Config, CountersResponse, ExecuteMsg, ExecutorStateResponse, Guard, GuardOfResponse,
-    InstantiateMsg, MigrateMsg, PausedResponse, QueryMsg, ReflexArcExecuteMsg,
-    ReflexArcResponse, UpdateToneResponse,
+    InstantiateMsg, MigrateMsg, PausedResponse, QueryMsg, ReflexArcExecuteMsg, ReflexArcResponse,
+    UpdateToneResponse,
 };
 use crate::state::{CONFIG, COUNTERS, EXECUTORS, GUARDS, REFLEX_ARC};
 
@@ -146,7 +146,10 @@ fn transition_event(id: u64, from: u8, to: u8, tone_ppm: u32, cause: u8) -> Even
         .add_attribute("cause", cause.to_string())
 }
 
-fn bump(storage: &mut dyn cosmwasm_std::Storage, f: impl FnOnce(&mut (u64, u64, u64))) -> StdResult<()> {
+fn bump(
+    storage: &mut dyn cosmwasm_std::Storage,
+    f: impl FnOnce(&mut (u64, u64, u64)),
+) -> StdResult<()> {
     let mut c = COUNTERS.may_load(storage)?.unwrap_or_default();
     f(&mut c);
     COUNTERS.save(storage, &c)
@@ -205,10 +208,15 @@ fn update_tone(
             c.1 += 1;
         }
     })?;
-    let mut res =
-        Response::new().set_data(to_json_binary(&UpdateToneResponse { state: e.state })?);
+    let mut res = Response::new().set_data(to_json_binary(&UpdateToneResponse { state: e.state })?);
     if let Some(from) = changed {
-        res = res.add_event(transition_event(id, from, e.state, tone_ppm, CAUSE_READINGS));
+        res = res.add_event(transition_event(
+            id,
+            from,
+            e.state,
+            tone_ppm,
+            CAUSE_READINGS,
+        ));
         res = notify(deps.as_ref(), res, id, from, e.state, tone_ppm)?;
     }
     Ok(res)
@@ -275,7 +283,9 @@ fn guard(deps: Deps, state: u8) -> StdResult<Guard> {
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&CONFIG.load(deps.storage)?)?,
-        QueryMsg::Guard { state } => to_json_binary(&guard(deps, machine::validate_state(state)?)?)?,
+        QueryMsg::Guard { state } => {
+            to_json_binary(&guard(deps, machine::validate_state(state)?)?)?
+        }
         QueryMsg::GuardOf { executor_id } => {
             let e = load(deps, executor_id)?;
             let g = guard(deps, e.state)?;

@@ -10,8 +10,7 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     from_json, to_json_binary, Addr, Binary, Deps, DepsMut, Env, Event, HexBinary, MessageInfo,
-    Reply, Response, StdError, StdResult, Storage, SubMsg, SubMsgResult, Uint256, Uint64,
-    WasmMsg,
+    Reply, Response, StdError, StdResult, Storage, SubMsg, SubMsgResult, Uint64, WasmMsg,
 };
 use vagus_common::error::{validate_reason, CalleeError};
 use vagus_common::ids::{validate_action_id, validate_executor_id};
@@ -23,17 +22,17 @@ use crate::error::{
     STATE_ROOT_MISMATCH,
 };
 use crate::links::{
-    execute_response_data, ActionSchema, Admission, AnsQuery, BrakeQuery, BrakeResult,
-    GuardView, InboxQuery, LatestRoot, PairExecute, Paused,
+    execute_response_data, ActionSchema, Admission, AnsQuery, BrakeQuery, BrakeResult, GuardView,
+    InboxQuery, LatestRoot, PairExecute, Paused,
 };
 use crate::msg::{
-    BalanceOfResponse, Config, CountersResponse, ExecuteMsg, ExecutorInfo, InstantiateMsg,
-    Intent, IsValidResponse, IssueResult, Links, MigrateMsg, NameResponse, OwnerOfResponse,
-    PausedResponse, QueryMsg, SymbolResponse, TokenView, TotalSupplyResponse,
+    BalanceOfResponse, Config, CountersResponse, ExecuteMsg, ExecutorInfo, InstantiateMsg, Intent,
+    IsValidResponse, IssueResult, Links, MigrateMsg, NameResponse, OwnerOfResponse, PausedResponse,
+    QueryMsg, SymbolResponse, TokenId, TokenView, TotalSupplyResponse,
 };
 use crate::state::{
-    ExecutorRecord, LinkAddrs, Pending, Token, BALANCES, CONFIG, EPOCHS, EXECUTORS, LINKS,
-    PENDING, TOKENS, TOTAL_SUPPLY,
+    ExecutorRecord, LinkAddrs, Pending, Token, BALANCES, CONFIG, EPOCHS, EXECUTORS, LINKS, PENDING,
+    TOKENS, TOTAL_SUPPLY,
 };
 
 /// cw2 contract name: `crates.io:vagus-capability-issuer` (spec `wasmContract`).
@@ -218,9 +217,7 @@ fn load_links(storage: &dyn Storage) -> Result<LinkAddrs, ContractError> {
 /// differs from the values (`ParamCountMismatch`). The actionId and the factor were
 /// already checked by the issuer and the ANS manager.
 fn brake_failure(deps: Deps, brake: &Addr, action_id: &HexBinary, values: usize) -> ContractError {
-    let paused: StdResult<Paused> = deps
-        .querier
-        .query_wasm_smart(brake, &BrakeQuery::Paused {});
+    let paused: StdResult<Paused> = deps.querier.query_wasm_smart(brake, &BrakeQuery::Paused {});
     if matches!(paused, Ok(Paused { paused: true })) {
         return FrameError::Paused {}.into();
     }
@@ -402,7 +399,7 @@ fn deny(
         )
         .set_data(to_json_binary(&IssueResult {
             issued: false,
-            token_id: Uint256::zero(),
+            token_id: TokenId::new(0),
             code,
             retry_at: Uint64::new(retry_at),
         })?))
@@ -515,22 +512,17 @@ fn mint(
         )
         .set_data(to_json_binary(&IssueResult {
             issued: true,
-            token_id: Uint256::from(token_id),
+            token_id: TokenId::new(token_id),
             code: 0,
             retry_at: Uint64::zero(),
         })?))
 }
 
-/// Token ids are `uint256` on the wire; ids above u64 never exist.
-fn token_key(token_id: Uint256) -> Option<u64> {
-    u64::try_from(token_id.to_string().parse::<u128>().ok()?).ok()
-}
-
-fn load_token(storage: &dyn Storage, token_id: Uint256) -> Result<(u64, Token), ContractError> {
+fn load_token(storage: &dyn Storage, token_id: &TokenId) -> Result<(u64, Token), ContractError> {
     let unknown = || ContractError::UnknownToken {
         token_id: token_id.to_string(),
     };
-    let key = token_key(token_id).ok_or_else(unknown)?;
+    let key = token_id.key.ok_or_else(unknown)?;
     let token = TOKENS.may_load(storage, key)?.ok_or_else(unknown)?;
     Ok((key, token))
 }
@@ -538,11 +530,11 @@ fn load_token(storage: &dyn Storage, token_id: Uint256) -> Result<(u64, Token), 
 fn revoke(
     deps: DepsMut,
     info: MessageInfo,
-    token_id: Uint256,
+    token_id: TokenId,
     reason: String,
 ) -> Result<Response, ContractError> {
     authorize(deps.storage, &info.sender, REVOKER, PausePolicy::Allowed)?;
-    let (key, mut token) = load_token(deps.storage, token_id)?;
+    let (key, mut token) = load_token(deps.storage, &token_id)?;
     if token.revoked {
         return Err(ContractError::AlreadyRevoked {
             token_id: token_id.to_string(),
@@ -582,11 +574,11 @@ fn revoke_all(
 fn report_outcome(
     deps: DepsMut,
     info: MessageInfo,
-    token_id: Uint256,
+    token_id: TokenId,
     success: bool,
 ) -> Result<Response, ContractError> {
     authorize(deps.storage, &info.sender, REPORTER, PausePolicy::Allowed)?;
-    let (key, mut token) = load_token(deps.storage, token_id)?;
+    let (key, mut token) = load_token(deps.storage, &token_id)?;
     if token.outcome_reported {
         return Err(ContractError::OutcomeAlreadyReported {
             token_id: token_id.to_string(),
@@ -614,8 +606,8 @@ fn report_outcome(
 
 /// `isValid`: exists, not revoked, current epoch, `t < expires_at`, executor not in
 /// SHUTDOWN (asked of the ANS manager).
-pub fn is_valid(deps: Deps, env: &Env, token_id: Uint256) -> StdResult<bool> {
-    let Some(key) = token_key(token_id) else {
+pub fn is_valid(deps: Deps, env: &Env, token_id: &TokenId) -> StdResult<bool> {
+    let Some(key) = token_id.key else {
         return Ok(false);
     };
     let Some(token) = TOKENS.may_load(deps.storage, key)? else {
@@ -643,10 +635,11 @@ pub fn is_valid(deps: Deps, env: &Env, token_id: Uint256) -> StdResult<bool> {
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::IsValid { token_id } => to_json_binary(&IsValidResponse {
-            valid: is_valid(deps, &env, token_id)?,
+            valid: is_valid(deps, &env, &token_id)?,
         })?,
         QueryMsg::Token { token_id } => {
-            let found = token_key(token_id)
+            let found = token_id
+                .key
                 .map(|k| TOKENS.may_load(deps.storage, k))
                 .transpose()?
                 .flatten();
@@ -677,7 +670,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             to_json_binary(&view)?
         }
         QueryMsg::OwnerOf { token_id } => {
-            let (_, token) = load_token(deps.storage, token_id)?;
+            let (_, token) = load_token(deps.storage, &token_id)?;
             let owner = load_executor(deps.storage, token.executor_id)?
                 .account
                 .ok_or_else(|| StdError::generic_err("token without an owner"))?;
@@ -689,11 +682,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
                 Err(_) => 0,
             };
             to_json_binary(&BalanceOfResponse {
-                balance: Uint256::from(balance),
+                balance: Uint64::new(balance),
             })?
         }
         QueryMsg::TotalSupply {} => to_json_binary(&TotalSupplyResponse {
-            total_supply: Uint256::from(TOTAL_SUPPLY.may_load(deps.storage)?.unwrap_or(0)),
+            total_supply: Uint64::new(TOTAL_SUPPLY.may_load(deps.storage)?.unwrap_or(0)),
         })?,
         QueryMsg::Name {} => to_json_binary(&NameResponse {
             name: TOKEN_NAME.to_string(),

@@ -80,7 +80,11 @@ pub fn apply(schema: Option<&[ParamSpec]>, values: &[u64], factor_bp: u16) -> Br
     };
     let mut scaled = Vec::with_capacity(params.len());
     for (p, v) in params.iter().zip(values) {
-        let s = if p.brakeable { scale(*v, factor_bp) } else { *v };
+        let s = if p.brakeable {
+            scale(*v, factor_bp)
+        } else {
+            *v
+        };
         if s > p.cap.u64() {
             return denied(BRAKE_CAP_EXCEEDED);
         }

@@ -100,8 +100,9 @@ fn clear_action_schema(
         });
     }
     SCHEMAS.remove(deps.storage, &action);
-    Ok(Response::new()
-        .add_event(Event::new("action_schema_cleared").add_attribute("action_id", action_id.to_hex())))
+    Ok(Response::new().add_event(
+        Event::new("action_schema_cleared").add_attribute("action_id", action_id.to_hex()),
+    ))
 }
 
 /// `applyBrake`: a view, but it refuses while paused (a paused brake stops issuance), then
@@ -117,9 +118,7 @@ pub fn apply_brake(
     }
     let action = validate_action_id(action_id)?;
     if factor_bp > brake::FULL_FACTOR_BP {
-        return Err(ContractError::InvalidFactor {
-            value: factor_bp,
-        });
+        return Err(ContractError::InvalidFactor { value: factor_bp });
     }
     let schema = SCHEMAS.may_load(deps.storage, &action)?;
     if let Some(params) = &schema {

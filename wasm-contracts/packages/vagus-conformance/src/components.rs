@@ -150,15 +150,34 @@ macro_rules! safety_component {
 safety_component!(ans_state_manager, ans_state_manager, "ANSStateManager", "ans.json",
     "ans_state_manager.wasm", reply,
     { "update_tone" => ans_state_manager::msg::UpdateToneResponse });
-safety_component!(afferent_inbox, afferent_inbox, "AfferentInbox", "afferent-inbox.json",
-    "afferent_inbox.wasm", reply, {});
-safety_component!(vagal_brake, vagal_brake, "VagalBrake", "vagal-brake.json",
-    "vagal_brake.wasm", {});
+safety_component!(
+    afferent_inbox,
+    afferent_inbox,
+    "AfferentInbox",
+    "afferent-inbox.json",
+    "afferent_inbox.wasm",
+    reply,
+    {}
+);
+safety_component!(
+    vagal_brake,
+    vagal_brake,
+    "VagalBrake",
+    "vagal-brake.json",
+    "vagal_brake.wasm",
+    {}
+);
 safety_component!(capability_issuer, capability_issuer, "CapabilityIssuer",
     "capability-issuer.json", "capability_issuer.wasm", reply,
     { "issue" => capability_issuer::msg::IssueResult });
-safety_component!(reflex_arc, reflex_arc, "ReflexArc", "reflex-arc.json",
-    "reflex_arc.wasm", {});
+safety_component!(
+    reflex_arc,
+    reflex_arc,
+    "ReflexArc",
+    "reflex-arc.json",
+    "reflex_arc.wasm",
+    {}
+);
 
 /// Every component with a CosmWasm contract.
 pub fn all() -> Vec<Component> {

@@ -305,7 +305,12 @@ impl Run<'_> {
     }
 
     /// The contract's events of a response, canonical (`{name, fields}` with spec names).
-    pub(crate) fn events(&self, res: &CallOutcome, in_step: bool, emitted: &mut Vec<Emitted>) -> Vec<Value> {
+    pub(crate) fn events(
+        &self,
+        res: &CallOutcome,
+        in_step: bool,
+        emitted: &mut Vec<Emitted>,
+    ) -> Vec<Value> {
         let mut out = Vec::new();
         for e in &res.events {
             let Some(ty) = e.ty.strip_prefix("wasm-") else {

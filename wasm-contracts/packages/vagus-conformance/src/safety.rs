@@ -100,7 +100,10 @@ pub fn no_token_is_valid_in_shutdown<B: ChainBackend>(fresh: Deploy<B>) -> Resul
     let (r, _) = s.issue(2, [1, 100, 100], 600)?;
     denied(&r, 7101)?;
     override_to(&mut s, 0)?;
-    ensure!(s.is_valid(token)?, "SHUTDOWN (not a revocation) was what invalidated it");
+    ensure!(
+        s.is_valid(token)?,
+        "SHUTDOWN (not a revocation) was what invalidated it"
+    );
 
     // With the reflex wired, SHUTDOWN also revokes: the token stays invalid afterwards.
     let reflex = s.addr("ReflexArc");
@@ -119,9 +122,7 @@ pub fn no_token_is_valid_in_shutdown<B: ChainBackend>(fresh: Deploy<B>) -> Resul
 /// Invariants 2 and 6: DANGER halves exactly the brakeable parameters (floor), the fixed
 /// one is untouched, caps apply after scaling, and `capability_issued` carries the four
 /// hashes of the canonical CBOR of params and limits.
-pub fn danger_scales_exactly_the_brakeable_params<B: ChainBackend>(
-    fresh: Deploy<B>,
-) -> Result<()> {
+pub fn danger_scales_exactly_the_brakeable_params<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
     let mut s = sys(fresh)?;
     // SAFE: force 999 > cap 800.
     let (r, _) = s.issue(1, [7, 999, 333], 600)?;
@@ -146,10 +147,22 @@ pub fn danger_scales_exactly_the_brakeable_params<B: ChainBackend>(
     limits.extend([0x18, 0xa6]);
     let ev = event(&out, "capability_issued");
     ensure!(ev["state"] == "1", "issued in DANGER: {ev:?}");
-    ensure!(ev["params_sha256"] == sha256(&params), "params sha256: {ev:?}");
-    ensure!(ev["params_keccak256"] == keccak(&params), "params keccak: {ev:?}");
-    ensure!(ev["limits_sha256"] == sha256(&limits), "limits sha256: {ev:?}");
-    ensure!(ev["limits_keccak256"] == keccak(&limits), "limits keccak: {ev:?}");
+    ensure!(
+        ev["params_sha256"] == sha256(&params),
+        "params sha256: {ev:?}"
+    );
+    ensure!(
+        ev["params_keccak256"] == keccak(&params),
+        "params keccak: {ev:?}"
+    );
+    ensure!(
+        ev["limits_sha256"] == sha256(&limits),
+        "limits sha256: {ev:?}"
+    );
+    ensure!(
+        ev["limits_keccak256"] == keccak(&limits),
+        "limits keccak: {ev:?}"
+    );
     // The fixed parameter is never scaled, so over its cap it is refused in DANGER too.
     let (r, _) = s.issue(3, [11, 1, 1], 600)?;
     denied(&r, 6101)?;
@@ -170,11 +183,21 @@ pub fn no_token_without_the_brake<B: ChainBackend>(fresh: Deploy<B>) -> Result<(
     // Wrong number of values: the brake's error reverts the issue (nonce not used).
     let mut intent = s.intent(3, [1, 1, 1], 600);
     intent["params"] = json!(["1", "1"]);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 6006)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        6006,
+    )?;
     // A paused brake stops issuance.
     s.exec_ok("guardian", "VagalBrake", json!({"pause": {}}))?;
     let intent = s.intent(3, [1, 1, 1], 600);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 1002)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        1002,
+    )?;
     ensure!(s.total_supply()? == 0, "no token was minted");
     // The admission contracts cannot be driven by anyone but the issuer.
     let pair = json!({"executor_id": id(), "action_id": action(1)});
@@ -182,8 +205,12 @@ pub fn no_token_without_the_brake<B: ChainBackend>(fresh: Deploy<B>) -> Result<(
     s.expect_code("planner", "RateLimiter", json!({"consume": pair}), 1001)?;
     // There is no other minting message.
     ensure!(
-        s.exec("admin", "CapabilityIssuer", json!({"mint": {"executor_id": id()}}))
-            .is_err(),
+        s.exec(
+            "admin",
+            "CapabilityIssuer",
+            json!({"mint": {"executor_id": id()}})
+        )
+        .is_err(),
         "an unknown message was accepted"
     );
     s.exec_ok("admin", "VagalBrake", json!({"unpause": {}}))?;
@@ -201,36 +228,100 @@ pub fn privileged_calls_only_from_their_roles<B: ChainBackend>(fresh: Deploy<B>)
         "velocity_milli_mps": "0", "temperature_milli_c": "0"});
     let intent = s.intent(1, [1, 1, 1], 600);
     let cases: Vec<(&str, Value)> = vec![
-        ("ANSStateManager", json!({"update_tone": {"executor_id": id(), "tone_ppm": 1}})),
-        ("ANSStateManager", json!({"override_state": {"executor_id": id(), "to": 1, "reason": "x"}})),
-        ("ANSStateManager", json!({"set_guard": {"state": 1, "guard": {"factor_bp": 1, "allowed": true}}})),
-        ("ANSStateManager", json!({"set_reflex_arc": {"reflex_arc": null}})),
+        (
+            "ANSStateManager",
+            json!({"update_tone": {"executor_id": id(), "tone_ppm": 1}}),
+        ),
+        (
+            "ANSStateManager",
+            json!({"override_state": {"executor_id": id(), "to": 1, "reason": "x"}}),
+        ),
+        (
+            "ANSStateManager",
+            json!({"set_guard": {"state": 1, "guard": {"factor_bp": 1, "allowed": true}}}),
+        ),
+        (
+            "ANSStateManager",
+            json!({"set_reflex_arc": {"reflex_arc": null}}),
+        ),
         ("ANSStateManager", json!({"pause": {}})),
         ("ANSStateManager", json!({"unpause": {}})),
-        ("AfferentInbox", json!({"post_evidence": {"executor_id": id(), "state_root": root(9), "metrics": metrics}})),
-        ("AfferentInbox", json!({"set_reflex_arc": {"reflex_arc": null}})),
-        ("VagalBrake", json!({"set_action_schema": {"action_id": action(2), "params": [{"name": "a", "brakeable": true, "cap": "1"}]}})),
-        ("VagalBrake", json!({"clear_action_schema": {"action_id": action(1)}})),
+        (
+            "AfferentInbox",
+            json!({"post_evidence": {"executor_id": id(), "state_root": root(9), "metrics": metrics}}),
+        ),
+        (
+            "AfferentInbox",
+            json!({"set_reflex_arc": {"reflex_arc": null}}),
+        ),
+        (
+            "VagalBrake",
+            json!({"set_action_schema": {"action_id": action(2), "params": [{"name": "a", "brakeable": true, "cap": "1"}]}}),
+        ),
+        (
+            "VagalBrake",
+            json!({"clear_action_schema": {"action_id": action(1)}}),
+        ),
         ("CapabilityIssuer", json!({"issue": {"intent": intent}})),
-        ("CapabilityIssuer", json!({"revoke": {"token_id": "1", "reason": "x"}})),
-        ("CapabilityIssuer", json!({"revoke_all": {"executor_id": id(), "reason": "x"}})),
-        ("CapabilityIssuer", json!({"report_outcome": {"token_id": "1", "success": true}})),
-        ("CapabilityIssuer", json!({"pause_executor": {"executor_id": id()}})),
-        ("CapabilityIssuer", json!({"unpause_executor": {"executor_id": id()}})),
-        ("CapabilityIssuer", json!({"register_executor": {"executor_id": "2", "account": stranger}})),
-        ("CapabilityIssuer", json!({"set_config": {"config": {"max_ttl": 10}}})),
-        ("CapabilityIssuer", json!({"set_links": {"links": {"ans": stranger, "inbox": stranger, "brake": stranger, "breaker": stranger, "rate_limiter": stranger}}})),
-        ("ReflexArc", json!({"on_state_transition": {"executor_id": id(), "from": 0, "to": 2, "tone_ppm": 1}})),
-        ("ReflexArc", json!({"on_evidence": {"executor_id": id(), "metrics": metrics}})),
-        ("ReflexArc", json!({"trigger": {"executor_id": id(), "reason": "x"}})),
+        (
+            "CapabilityIssuer",
+            json!({"revoke": {"token_id": "1", "reason": "x"}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"revoke_all": {"executor_id": id(), "reason": "x"}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"report_outcome": {"token_id": "1", "success": true}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"pause_executor": {"executor_id": id()}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"unpause_executor": {"executor_id": id()}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"register_executor": {"executor_id": "2", "account": stranger}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"set_config": {"config": {"max_ttl": 10}}}),
+        ),
+        (
+            "CapabilityIssuer",
+            json!({"set_links": {"links": {"ans": stranger, "inbox": stranger, "brake": stranger, "breaker": stranger, "rate_limiter": stranger}}}),
+        ),
+        (
+            "ReflexArc",
+            json!({"on_state_transition": {"executor_id": id(), "from": 0, "to": 2, "tone_ppm": 1}}),
+        ),
+        (
+            "ReflexArc",
+            json!({"on_evidence": {"executor_id": id(), "metrics": metrics}}),
+        ),
+        (
+            "ReflexArc",
+            json!({"trigger": {"executor_id": id(), "reason": "x"}}),
+        ),
         ("ReflexArc", json!({"set_issuer": {"issuer": stranger}})),
-        ("ReflexArc", json!({"set_config": {"config": {"cooldown": 1, "risk_ppm": 1, "force_milli_n": "1", "velocity_milli_mps": "1", "temperature_milli_c": "1"}}})),
+        (
+            "ReflexArc",
+            json!({"set_config": {"config": {"cooldown": 1, "risk_ppm": 1, "force_milli_n": "1", "velocity_milli_mps": "1", "temperature_milli_c": "1"}}}),
+        ),
     ];
     for (on, msg) in cases {
         s.expect_code("stranger", on, msg.clone(), 1001)?;
         // A holder of another role is a stranger to this operation too (the oracle holds
         // no role outside the ANS manager; on the ANS manager the attestor is used).
-        let other = if on == "ANSStateManager" { "attestor" } else { "oracle" };
+        let other = if on == "ANSStateManager" {
+            "attestor"
+        } else {
+            "oracle"
+        };
         s.expect_code(other, on, msg, 1001)?;
     }
     Ok(())
@@ -253,22 +344,42 @@ pub fn validity_ends_exactly_at_expires_at<B: ChainBackend>(fresh: Deploy<B>) ->
     ensure!(!s.is_valid(token)?, "invalid at expires_at");
     // ttl bounds: 0 and above max_ttl revert.
     let intent = s.intent(2, [1, 1, 1], 0);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 7005)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        7005,
+    )?;
     let intent = s.intent(2, [1, 1, 1], 3601);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 7005)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        7005,
+    )?;
     let (r, _) = s.issue(2, [1, 1, 1], 3600)?;
     issued(&r)?;
     // The intent window is inclusive at both ends.
     let mut intent = s.intent(3, [1, 1, 1], 60);
     intent["not_before"] = json!((s.now + 1).to_string());
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent.clone()}}), 7007)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent.clone()}}),
+        7007,
+    )?;
     s.advance(1);
     intent["not_after"] = json!(s.now.to_string());
     let (r, _) = s.issue_intent(intent.clone())?;
     issued(&r)?;
     intent["nonce"] = json!("4");
     s.advance(1);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 7008)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        7008,
+    )?;
     Ok(())
 }
 
@@ -280,18 +391,34 @@ pub fn replayed_nonces_are_refused<B: ChainBackend>(fresh: Deploy<B>) -> Result<
     issued(&r)?;
     for nonce in [5, 4, 0] {
         let intent = s.intent(nonce, [1, 1, 1], 60);
-        s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 7009)?;
+        s.expect_code(
+            "planner",
+            "CapabilityIssuer",
+            json!({"issue": {"intent": intent}}),
+            7009,
+        )?;
     }
     let mut intent = s.intent(6, [1, 1, 1], 60);
     intent["pre_state_root"] = json!(root(7));
     let (r, _) = s.issue_intent(intent.clone())?;
     denied(&r, 7100)?;
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 7009)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        7009,
+    )?;
     let (r, _) = s.issue(9, [1, 1, 1], 60)?;
     issued(&r)?;
-    let e = s.query("CapabilityIssuer", json!({"executor": {"executor_id": id()}}))?;
+    let e = s.query(
+        "CapabilityIssuer",
+        json!({"executor": {"executor_id": id()}}),
+    )?;
     ensure!(e["last_nonce"] == json!("9"), "{e}");
-    let c = s.query("CapabilityIssuer", json!({"counters": {"executor_id": id()}}))?;
+    let c = s.query(
+        "CapabilityIssuer",
+        json!({"counters": {"executor_id": id()}}),
+    )?;
     ensure!(
         c == json!({"requests": "3", "issued": "2", "denied": "1"}),
         "counters {c}"
@@ -312,7 +439,12 @@ pub fn pause_stops_liveness_never_safety<B: ChainBackend>(fresh: Deploy<B>) -> R
         s.exec_ok("guardian", c, json!({"pause": {}}))?;
     }
     let intent = s.intent(3, [1, 1, 1], 600);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 1002)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        1002,
+    )?;
     s.exec_ok(
         "revoker",
         "CapabilityIssuer",
@@ -327,13 +459,25 @@ pub fn pause_stops_liveness_never_safety<B: ChainBackend>(fresh: Deploy<B>) -> R
         "CircuitBreaker",
         json!({"counters": {"executor_id": id(), "action_id": action(1)}}),
     )?;
-    ensure!(b["failures"] == json!("1"), "the outcome reached the breaker: {b}");
+    ensure!(
+        b["failures"] == json!("1"),
+        "the outcome reached the breaker: {b}"
+    );
     s.post_evidence(2, &root(1), json!({}))?;
     let out = s.tone(600_000)?;
-    ensure!(!has_event(&out, "state_transition"), "one reading is not a streak");
+    ensure!(
+        !has_event(&out, "state_transition"),
+        "one reading is not a streak"
+    );
     let out = s.tone(600_000)?;
-    ensure!(has_event(&out, "reflex_fired"), "the DANGER reflex fired while paused");
-    ensure!(has_event(&out, "all_revoked"), "and revoked through the paused issuer");
+    ensure!(
+        has_event(&out, "reflex_fired"),
+        "the DANGER reflex fired while paused"
+    );
+    ensure!(
+        has_event(&out, "all_revoked"),
+        "and revoked through the paused issuer"
+    );
     s.exec_ok(
         "guardian",
         "ReflexArc",
@@ -359,11 +503,24 @@ pub fn pause_stops_liveness_never_safety<B: ChainBackend>(fresh: Deploy<B>) -> R
     let (r, _) = s.issue(3, [1, 1, 1], 600)?;
     issued(&r)?;
     // One executor paused: no tokens for it, and unpausing it works while the contract is.
-    s.exec_ok("guardian", "CapabilityIssuer", json!({"pause_executor": {"executor_id": id()}}))?;
+    s.exec_ok(
+        "guardian",
+        "CapabilityIssuer",
+        json!({"pause_executor": {"executor_id": id()}}),
+    )?;
     let intent = s.intent(4, [1, 1, 1], 600);
-    s.expect_code("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}), 7003)?;
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        7003,
+    )?;
     s.exec_ok("guardian", "CapabilityIssuer", json!({"pause": {}}))?;
-    s.exec_ok("admin", "CapabilityIssuer", json!({"unpause_executor": {"executor_id": id()}}))?;
+    s.exec_ok(
+        "admin",
+        "CapabilityIssuer",
+        json!({"unpause_executor": {"executor_id": id()}}),
+    )?;
     s.exec_ok("admin", "CapabilityIssuer", json!({"unpause": {}}))?;
     let (r, _) = s.issue(4, [1, 1, 1], 600)?;
     issued(&r)?;
@@ -387,14 +544,20 @@ pub fn failed_notifications_are_recorded<B: ChainBackend>(fresh: Deploy<B>) -> R
         failed["executor_id"] == "1" && failed["to"] == "1",
         "{failed:?}"
     );
-    ensure!(!has_event(&out, "reflex_fired"), "the reflex's own event was rolled back");
+    ensure!(
+        !has_event(&out, "reflex_fired"),
+        "the reflex's own event was rolled back"
+    );
     let c = s.query("ANSStateManager", json!({"counters": {}}))?;
     ensure!(
         c == json!({"readings": "2", "transitions": "1", "notification_failures": "1"}),
         "{c}"
     );
     let rs = s.query("ReflexArc", json!({"reflex_state": {"executor_id": id()}}))?;
-    ensure!(rs["fires"] == json!("0") && rs["fired"] == json!(false), "rolled back: {rs}");
+    ensure!(
+        rs["fires"] == json!("0") && rs["fired"] == json!(false),
+        "rolled back: {rs}"
+    );
     ensure!(s.epoch()? == 0 && s.is_valid(token)?, "nothing was revoked");
 
     // The inbox: evidence past the risk threshold, notification fails the same way.
@@ -402,13 +565,20 @@ pub fn failed_notifications_are_recorded<B: ChainBackend>(fresh: Deploy<B>) -> R
     let failed = event(&out, "reflex_notification_failed");
     ensure!(failed["sequence"] == "2", "{failed:?}");
     let c = s.query("AfferentInbox", json!({"counters": {}}))?;
-    ensure!(c == json!({"posts": "2", "notification_failures": "1"}), "{c}");
+    ensure!(
+        c == json!({"posts": "2", "notification_failures": "1"}),
+        "{c}"
+    );
 
     // Restored: escalation to SHUTDOWN fires and revokes.
     s.grant("CapabilityIssuer", "revoker", &reflex)?;
     s.tone(900_000)?;
     let out = s.tone(900_000)?;
-    ensure!(has_event(&out, "reflex_fired") && has_event(&out, "all_revoked"), "{:?}", events(&out));
+    ensure!(
+        has_event(&out, "reflex_fired") && has_event(&out, "all_revoked"),
+        "{:?}",
+        events(&out)
+    );
     ensure!(s.epoch()? == 1, "revoked");
     Ok(())
 }
@@ -435,22 +605,34 @@ pub fn expired_tokens_do_not_block_reflexes<B: ChainBackend>(fresh: Deploy<B>) -
     let fired = event(&out, "reflex_fired");
     ensure!(fired["trigger"] == "4", "MANUAL: {fired:?}");
     let all = event(&out, "all_revoked");
-    ensure!(all["reason"] == "operator saw smoke" && all["epoch"] == "1", "{all:?}");
+    ensure!(
+        all["reason"] == "operator saw smoke" && all["epoch"] == "1",
+        "{all:?}"
+    );
     ensure!(!s.is_valid(fresh_token)?, "the later token was revoked");
     // An evidence reflex inside the cooldown is suppressed, after it fires again.
     let (r, _) = s.issue(12, [1, 1, 1], 600)?;
     let t12 = issued(&r)?;
     let out = s.post_evidence(2, &root(1), json!({"temperature_milli_c": "80000"}))?;
     let sup = event(&out, "reflex_suppressed");
-    ensure!(sup["trigger"] == "3" && sup["retry_at"] == (s.now + 300).to_string(), "{sup:?}");
+    ensure!(
+        sup["trigger"] == "3" && sup["retry_at"] == (s.now + 300).to_string(),
+        "{sup:?}"
+    );
     ensure!(s.is_valid(t12)?, "suppressed: nothing revoked");
     s.advance(300);
     let out = s.post_evidence(3, &root(1), json!({"force_milli_n": "500000"}))?;
-    ensure!(has_event(&out, "reflex_fired"), "fires at lastFiredAt + cooldown");
+    ensure!(
+        has_event(&out, "reflex_fired"),
+        "fires at lastFiredAt + cooldown"
+    );
     ensure!(!s.is_valid(t12)?, "revoked");
     // Below every threshold: nothing.
     let out = s.post_evidence(4, &root(1), json!({"temperature_milli_c": "-5"}))?;
-    ensure!(!has_event(&out, "reflex_fired") && !has_event(&out, "reflex_suppressed"), "quiet");
+    ensure!(
+        !has_event(&out, "reflex_fired") && !has_event(&out, "reflex_suppressed"),
+        "quiet"
+    );
     Ok(())
 }
 
@@ -472,7 +654,10 @@ pub fn a_busy_pair_stays_issuable<B: ChainBackend>(fresh: Deploy<B>) -> Result<(
     let (r, out) = s.issue(301, [1, 1, 1], 60)?;
     denied(&r, 2100)?;
     let d = event(&out, "issue_denied");
-    ensure!(d["code"] == "2100" && d["retry_at"] == (s.now + 60).to_string(), "{d:?}");
+    ensure!(
+        d["code"] == "2100" && d["retry_at"] == (s.now + 60).to_string(),
+        "{d:?}"
+    );
     s.advance(60);
     let (r, _) = s.issue(302, [1, 1, 1], 60)?;
     issued(&r)?;
@@ -503,8 +688,14 @@ pub fn evidence_hashes_are_sha256_and_keccak256<B: ChainBackend>(fresh: Deploy<B
     let ev = event(&out, "evidence_posted");
     ensure!(ev["sha256"] == sha256(&cbor), "sha256 {ev:?}");
     ensure!(ev["keccak256"] == keccak(&cbor), "keccak {ev:?}");
-    ensure!(ev["keccak256"] != hex(&Sha3_256::digest(&cbor)), "NIST SHA3-256 is not keccak");
-    ensure!(ev["attestor"] == s.actor("attestor"), "attestor is the caller");
+    ensure!(
+        ev["keccak256"] != hex(&Sha3_256::digest(&cbor)),
+        "NIST SHA3-256 is not keccak"
+    );
+    ensure!(
+        ev["attestor"] == s.actor("attestor"),
+        "attestor is the caller"
+    );
     let enc = s.query(
         "AfferentInbox",
         json!({"encode_evidence": {"executor_id": id(), "state_root": root(2),
@@ -512,7 +703,10 @@ pub fn evidence_hashes_are_sha256_and_keccak256<B: ChainBackend>(fresh: Deploy<B
             "velocity_milli_mps": "10", "temperature_milli_c": "-40"}}}),
     )?;
     ensure!(enc["cbor"] == json!(hex(&cbor)), "encode_evidence {enc}");
-    let latest = s.query("AfferentInbox", json!({"latest_root": {"executor_id": id()}}))?;
+    let latest = s.query(
+        "AfferentInbox",
+        json!({"latest_root": {"executor_id": id()}}),
+    )?;
     ensure!(latest == json!({"state_root": root(2)}), "{latest}");
     Ok(())
 }
@@ -526,16 +720,23 @@ pub fn shutdown_is_left_by_governance_override<B: ChainBackend>(fresh: Deploy<B>
         s.tone(0)?;
     }
     ensure!(s.ans_state()? == 2, "readings never leave SHUTDOWN");
-    let over = |to: u8| json!({"override_state": {"executor_id": id(), "to": to, "reason": "cleared"}});
+    let over =
+        |to: u8| json!({"override_state": {"executor_id": id(), "to": to, "reason": "cleared"}});
     s.expect_code("oracle", "ANSStateManager", over(0), 1001)?;
     s.expect_code("admin", "ANSStateManager", over(2), 4010)?;
     s.expect_code("admin", "ANSStateManager", over(3), 4006)?;
     let out = s.exec_ok("admin", "ANSStateManager", over(0))?;
     let t = event(&out, "state_transition");
-    ensure!(t["from"] == "2" && t["to"] == "0" && t["cause"] == "2" && t["tone_ppm"] == "0", "{t:?}");
+    ensure!(
+        t["from"] == "2" && t["to"] == "0" && t["cause"] == "2" && t["tone_ppm"] == "0",
+        "{t:?}"
+    );
     let o = event(&out, "state_overridden");
     ensure!(o["reason"] == "cleared", "{o:?}");
-    let st = s.query("ANSStateManager", json!({"executor_state": {"executor_id": id()}}))?;
+    let st = s.query(
+        "ANSStateManager",
+        json!({"executor_state": {"executor_id": id()}}),
+    )?;
     ensure!(
         st["safe_streak"] == json!(0) && st["entered_at"] == json!(s.now.to_string()),
         "streaks cleared: {st}"
@@ -554,15 +755,31 @@ pub fn revoke_and_report_outcome<B: ChainBackend>(fresh: Deploy<B>) -> Result<()
     let revoke = |t: &str, reason: &str| json!({"revoke": {"token_id": t, "reason": reason}});
     s.expect_code("revoker", "CapabilityIssuer", revoke("2", "x"), 7010)?;
     s.expect_code("revoker", "CapabilityIssuer", revoke(&token, ""), 1010)?;
-    s.expect_code("revoker", "CapabilityIssuer", revoke(&token, &"r".repeat(257)), 1011)?;
-    let out = s.exec_ok("revoker", "CapabilityIssuer", revoke(&token, &"r".repeat(256)))?;
+    s.expect_code(
+        "revoker",
+        "CapabilityIssuer",
+        revoke(&token, &"r".repeat(257)),
+        1011,
+    )?;
+    let out = s.exec_ok(
+        "revoker",
+        "CapabilityIssuer",
+        revoke(&token, &"r".repeat(256)),
+    )?;
     let ev = event(&out, "capability_revoked");
-    ensure!(ev["token_id"] == token && ev["executor_id"] == "1", "{ev:?}");
+    ensure!(
+        ev["token_id"] == token && ev["executor_id"] == "1",
+        "{ev:?}"
+    );
     s.expect_code("revoker", "CapabilityIssuer", revoke(&token, "again"), 7011)?;
     ensure!(!s.is_valid(token.parse()?)?, "revoked");
     let report = json!({"report_outcome": {"token_id": token, "success": true}});
     let out = s.exec_ok("reporter", "CapabilityIssuer", report.clone())?;
-    ensure!(event(&out, "outcome_reported")["success"] == "true", "{:?}", events(&out));
+    ensure!(
+        event(&out, "outcome_reported")["success"] == "true",
+        "{:?}",
+        events(&out)
+    );
     s.expect_code("reporter", "CapabilityIssuer", report, 7014)?;
     let b = s.query(
         "CircuitBreaker",
@@ -572,7 +789,9 @@ pub fn revoke_and_report_outcome<B: ChainBackend>(fresh: Deploy<B>) -> Result<()
     let t = s.query("CapabilityIssuer", json!({"token": {"token_id": token}}))?;
     let robot = s.actor("robot");
     ensure!(
-        t["owner"] == json!(robot) && t["revoked"] == json!(true) && t["outcome_reported"] == json!(true),
+        t["owner"] == json!(robot)
+            && t["revoked"] == json!(true)
+            && t["outcome_reported"] == json!(true),
         "{t}"
     );
     let owner = s.query("CapabilityIssuer", json!({"owner_of": {"token_id": token}}))?;
@@ -586,7 +805,8 @@ pub fn revoke_and_report_outcome<B: ChainBackend>(fresh: Deploy<B>) -> Result<()
         "{name} {symbol}"
     );
     ensure!(
-        s.query("CapabilityIssuer", json!({"owner_of": {"token_id": "7"}})).is_err(),
+        s.query("CapabilityIssuer", json!({"owner_of": {"token_id": "7"}}))
+            .is_err(),
         "owner_of an unknown token errors"
     );
     Ok(())
@@ -599,11 +819,20 @@ pub fn breaker_denials_end_the_pipeline<B: ChainBackend>(fresh: Deploy<B>) -> Re
     s.exec_ok("guardian", "CircuitBreaker", json!({"trip": pair}))?;
     let (r, out) = s.issue(1, [1, 1, 1], 60)?;
     denied(&r, 3100)?;
-    ensure!(text(&r["retry_at"]) == (s.now + 60).to_string(), "retry_at = opened_at + cooldown: {r}");
+    ensure!(
+        text(&r["retry_at"]) == (s.now + 60).to_string(),
+        "retry_at = opened_at + cooldown: {r}"
+    );
     let d = event(&out, "issue_denied");
     ensure!(d["nonce"] == "1" && d["code"] == "3100", "{d:?}");
-    let c = s.query("CapabilityIssuer", json!({"counters": {"executor_id": id()}}))?;
-    ensure!(c == json!({"requests": "1", "issued": "0", "denied": "1"}), "{c}");
+    let c = s.query(
+        "CapabilityIssuer",
+        json!({"counters": {"executor_id": id()}}),
+    )?;
+    ensure!(
+        c == json!({"requests": "1", "issued": "0", "denied": "1"}),
+        "{c}"
+    );
     s.advance(60);
     // HALF_OPEN: three probes (default), the fourth is ProbeLimitReached (retry_at 0).
     for nonce in 2..=4 {
@@ -620,20 +849,59 @@ pub fn breaker_denials_end_the_pipeline<B: ChainBackend>(fresh: Deploy<B>) -> Re
 /// Every scenario, by name (the runners of both backends iterate this list).
 pub fn all<B: ChainBackend>() -> Vec<(&'static str, fn(Deploy<B>) -> Result<()>)> {
     vec![
-        ("no_token_is_valid_in_shutdown", no_token_is_valid_in_shutdown::<B>),
-        ("danger_scales_exactly_the_brakeable_params", danger_scales_exactly_the_brakeable_params::<B>),
-        ("no_token_without_the_brake", no_token_without_the_brake::<B>),
-        ("privileged_calls_only_from_their_roles", privileged_calls_only_from_their_roles::<B>),
-        ("validity_ends_exactly_at_expires_at", validity_ends_exactly_at_expires_at::<B>),
-        ("replayed_nonces_are_refused", replayed_nonces_are_refused::<B>),
-        ("pause_stops_liveness_never_safety", pause_stops_liveness_never_safety::<B>),
-        ("failed_notifications_are_recorded", failed_notifications_are_recorded::<B>),
-        ("expired_tokens_do_not_block_reflexes", expired_tokens_do_not_block_reflexes::<B>),
-        ("a_busy_pair_stays_issuable", a_busy_pair_stays_issuable::<B>),
-        ("evidence_hashes_are_sha256_and_keccak256", evidence_hashes_are_sha256_and_keccak256::<B>),
-        ("shutdown_is_left_by_governance_override", shutdown_is_left_by_governance_override::<B>),
+        (
+            "no_token_is_valid_in_shutdown",
+            no_token_is_valid_in_shutdown::<B>,
+        ),
+        (
+            "danger_scales_exactly_the_brakeable_params",
+            danger_scales_exactly_the_brakeable_params::<B>,
+        ),
+        (
+            "no_token_without_the_brake",
+            no_token_without_the_brake::<B>,
+        ),
+        (
+            "privileged_calls_only_from_their_roles",
+            privileged_calls_only_from_their_roles::<B>,
+        ),
+        (
+            "validity_ends_exactly_at_expires_at",
+            validity_ends_exactly_at_expires_at::<B>,
+        ),
+        (
+            "replayed_nonces_are_refused",
+            replayed_nonces_are_refused::<B>,
+        ),
+        (
+            "pause_stops_liveness_never_safety",
+            pause_stops_liveness_never_safety::<B>,
+        ),
+        (
+            "failed_notifications_are_recorded",
+            failed_notifications_are_recorded::<B>,
+        ),
+        (
+            "expired_tokens_do_not_block_reflexes",
+            expired_tokens_do_not_block_reflexes::<B>,
+        ),
+        (
+            "a_busy_pair_stays_issuable",
+            a_busy_pair_stays_issuable::<B>,
+        ),
+        (
+            "evidence_hashes_are_sha256_and_keccak256",
+            evidence_hashes_are_sha256_and_keccak256::<B>,
+        ),
+        (
+            "shutdown_is_left_by_governance_override",
+            shutdown_is_left_by_governance_override::<B>,
+        ),
         ("revoke_and_report_outcome", revoke_and_report_outcome::<B>),
-        ("breaker_denials_end_the_pipeline", breaker_denials_end_the_pipeline::<B>),
+        (
+            "breaker_denials_end_the_pipeline",
+            breaker_denials_end_the_pipeline::<B>,
+        ),
     ]
 }
 

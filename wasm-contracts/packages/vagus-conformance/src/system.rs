@@ -68,7 +68,7 @@ pub struct System<B: ChainBackend> {
     /// Actor name → account address.
     pub actors: BTreeMap<String, String>,
     pub now: u64,
-    height: u64,
+    pub height: u64,
 }
 
 fn component(name: &str) -> Component {
@@ -160,9 +160,17 @@ impl<B: ChainBackend> System<B> {
                 "breaker": breaker, "rate_limiter": limiter}}}),
         )?;
         for on in ["ANSStateManager", "AfferentInbox"] {
-            self.exec_ok("admin", on, json!({"set_reflex_arc": {"reflex_arc": reflex}}))?;
+            self.exec_ok(
+                "admin",
+                on,
+                json!({"set_reflex_arc": {"reflex_arc": reflex}}),
+            )?;
         }
-        self.exec_ok("admin", "ReflexArc", json!({"set_issuer": {"issuer": issuer}}))?;
+        self.exec_ok(
+            "admin",
+            "ReflexArc",
+            json!({"set_issuer": {"issuer": issuer}}),
+        )?;
         self.grant("RateLimiter", "consumer", &issuer)?;
         self.grant("CircuitBreaker", "consumer", &issuer)?;
         self.grant("CircuitBreaker", "reporter", &issuer)?;
@@ -254,7 +262,9 @@ impl<B: ChainBackend> System<B> {
         let before = self.storage();
         let text = msg.to_string();
         match self.exec(actor, on, msg) {
-            Ok(_) => Err(anyhow!("{actor} → {on} {text}: succeeded, expected code {code}")),
+            Ok(_) => Err(anyhow!(
+                "{actor} → {on} {text}: succeeded, expected code {code}"
+            )),
             Err(e) => {
                 let got = error_code(&e);
                 if got != Some(code) {
@@ -263,7 +273,9 @@ impl<B: ChainBackend> System<B> {
                     ));
                 }
                 if self.storage() != before {
-                    return Err(anyhow!("{actor} → {on} {text}: a reverted call changed state"));
+                    return Err(anyhow!(
+                        "{actor} → {on} {text}: a reverted call changed state"
+                    ));
                 }
                 Ok(())
             }
@@ -312,7 +324,11 @@ impl<B: ChainBackend> System<B> {
 
     /// `issue` by the planner; returns the `IssueResult` and the outcome.
     pub fn issue_intent(&mut self, intent: Value) -> Result<(Value, CallOutcome)> {
-        let out = self.exec_ok("planner", "CapabilityIssuer", json!({"issue": {"intent": intent}}))?;
+        let out = self.exec_ok(
+            "planner",
+            "CapabilityIssuer",
+            json!({"issue": {"intent": intent}}),
+        )?;
         let data = out
             .data
             .as_ref()
@@ -320,7 +336,12 @@ impl<B: ChainBackend> System<B> {
         Ok((serde_json::from_slice(data)?, out))
     }
 
-    pub fn issue(&mut self, nonce: u64, params: [u64; 3], ttl: u32) -> Result<(Value, CallOutcome)> {
+    pub fn issue(
+        &mut self,
+        nonce: u64,
+        params: [u64; 3],
+        ttl: u32,
+    ) -> Result<(Value, CallOutcome)> {
         let intent = self.intent(nonce, params, ttl);
         self.issue_intent(intent)
     }
@@ -345,7 +366,9 @@ impl<B: ChainBackend> System<B> {
             "ANSStateManager",
             json!({"executor_state": {"executor_id": EXECUTOR.to_string()}}),
         )?;
-        v["state"].as_u64().ok_or_else(|| anyhow!("executor_state answered {v}"))
+        v["state"]
+            .as_u64()
+            .ok_or_else(|| anyhow!("executor_state answered {v}"))
     }
 
     pub fn epoch(&mut self) -> Result<u64> {
@@ -388,9 +411,16 @@ pub fn events(out: &CallOutcome) -> Vec<(String, String, BTreeMap<String, String
 
 /// The attributes of the one event of type `ty` in an outcome (panics if not exactly one).
 pub fn event(out: &CallOutcome, ty: &str) -> BTreeMap<String, String> {
-    let found: Vec<_> = events(out).into_iter().filter(|(_, t, _)| t == ty).collect();
+    let found: Vec<_> = events(out)
+        .into_iter()
+        .filter(|(_, t, _)| t == ty)
+        .collect();
     assert_eq!(found.len(), 1, "expected one {ty} event, got {found:?}");
-    found.into_iter().next().map(|(_, _, a)| a).unwrap_or_default()
+    found
+        .into_iter()
+        .next()
+        .map(|(_, _, a)| a)
+        .unwrap_or_default()
 }
 
 /// Whether an outcome has an event of type `ty`.

@@ -288,9 +288,16 @@ fn run_into(
     let has = |n: &str| names.iter().any(|x| x == n);
     let addr = |run: &SystemRun<'_>, n: &str| run.deployed[n].addr.clone();
     let mut setup: Vec<(String, Value)> = Vec::new();
-    if ["ANSStateManager", "AfferentInbox", "VagalBrake", "CircuitBreaker", "RateLimiter", "CapabilityIssuer"]
-        .iter()
-        .all(|n| has(n))
+    if [
+        "ANSStateManager",
+        "AfferentInbox",
+        "VagalBrake",
+        "CircuitBreaker",
+        "RateLimiter",
+        "CapabilityIssuer",
+    ]
+    .iter()
+    .all(|n| has(n))
     {
         setup.push((
             "CapabilityIssuer".into(),
@@ -315,7 +322,10 @@ fn run_into(
     if has("CapabilityIssuer") {
         let issuer = addr(&run, "CapabilityIssuer");
         if has("ReflexArc") {
-            setup.push(("ReflexArc".into(), json!({"set_issuer": {"issuer": issuer}})));
+            setup.push((
+                "ReflexArc".into(),
+                json!({"set_issuer": {"issuer": issuer}}),
+            ));
             setup.push((
                 "CapabilityIssuer".into(),
                 json!({"grant_role": {"role": "revoker", "account": addr(&run, "ReflexArc")}}),
@@ -343,7 +353,12 @@ fn run_into(
                 .deployed
                 .get(on)
                 .ok_or_else(|| anyhow!("actor {actor}: {on} is not deployed"))?;
-            for role in roles.as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for role in roles
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 if actor == "admin" && role == "ADMIN" {
                     continue;
                 }
@@ -432,7 +447,11 @@ fn run_step(run: &mut SystemRun<'_>, step: &Value, outcome: &mut VectorOutcome) 
                 let got = error_code(&run.deployed[&on].component, &err);
                 match &got {
                     Some((code, name)) if u64::from(*code) == want.0 && name == want.1 => {}
-                    _ => bail!("expected error {} {}, got {got:?} from `{err:#}`", want.0, want.1),
+                    _ => bail!(
+                        "expected error {} {}, got {got:?} from `{err:#}`",
+                        want.0,
+                        want.1
+                    ),
                 }
                 let after: Vec<_> = all.iter().map(|a| run.chain.storage(a)).collect();
                 if after != before {
@@ -442,7 +461,11 @@ fn run_step(run: &mut SystemRun<'_>, step: &Value, outcome: &mut VectorOutcome) 
             (Err(err), None) => bail!("expected success, got error `{err:#}`"),
             (Ok(res), Some(exp)) => {
                 let evs = run.events(&res, true, &mut outcome.emitted)?;
-                bail!("expected error {}, but the call succeeded with events {:?}", pretty(exp), evs)
+                bail!(
+                    "expected error {}, but the call succeeded with events {:?}",
+                    pretty(exp),
+                    evs
+                )
             }
             (Ok(res), None) => {
                 let actual = run.events(&res, true, &mut outcome.emitted)?;

@@ -8,8 +8,8 @@ use vagus_conformance::components::{self, Component};
 use vagus_conformance::runner::{
     fixture_vectors, run_files, spec_vectors, Emitted, MultiTestBackend,
 };
-use vagus_conformance::system_runner::{run_system_files_on, system_fixtures, system_vectors};
 use vagus_conformance::spec::{snake_case, ComponentSpec, Operation};
+use vagus_conformance::system_runner::{run_system_files_on, system_fixtures, system_vectors};
 
 fn spec_of(c: &Component) -> ComponentSpec {
     ComponentSpec::load(c.spec_file).unwrap()

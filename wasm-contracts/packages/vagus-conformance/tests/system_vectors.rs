@@ -19,12 +19,16 @@ fn check(outcomes: &[VectorOutcome]) {
 fn every_spec_system_vector_passes_on_cw_multi_test() {
     let files = system_vectors();
     println!("{} system vectors in spec/vectors/system", files.len());
-    check(&run_system_files_on(&files, || Ok(MultiTestBackend::default())));
+    check(&run_system_files_on(&files, || {
+        Ok(MultiTestBackend::default())
+    }));
 }
 
 #[test]
 fn system_fixtures_pass_on_cw_multi_test() {
     let files = system_fixtures();
     assert!(!files.is_empty(), "no fixtures/system/*.json");
-    check(&run_system_files_on(&files, || Ok(MultiTestBackend::default())));
+    check(&run_system_files_on(&files, || {
+        Ok(MultiTestBackend::default())
+    }));
 }

@@ -81,6 +81,10 @@ fn revoke_all_gas(n: u64) -> (u64, u64) {
 fn revoke_all_gas_is_flat_for_1_10_100_1000_tokens() {
     let one = revoke_all_gas(1);
     for n in [10, 100, 1000] {
-        assert_eq!(revoke_all_gas(n), one, "revoke_all with {n} tokens vs 1 token");
+        assert_eq!(
+            revoke_all_gas(n),
+            one,
+            "revoke_all with {n} tokens vs 1 token"
+        );
     }
 }

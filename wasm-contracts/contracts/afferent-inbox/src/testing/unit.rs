@@ -66,7 +66,15 @@ fn evidence_is_kept_per_executor_with_its_hashes() {
     let keys: Vec<_> = attrs.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         keys,
-        ["executor_id", "sequence", "state_root", "risk_ppm", "sha256", "keccak256", "attestor"]
+        [
+            "executor_id",
+            "sequence",
+            "state_root",
+            "risk_ppm",
+            "sha256",
+            "keccak256",
+            "attestor"
+        ]
     );
     assert_eq!(attrs[6].1, attestor.as_str());
     let latest: Value = h.query(&json!({"latest_evidence": {"executor_id": "3"}}));
@@ -74,9 +82,11 @@ fn evidence_is_kept_per_executor_with_its_hashes() {
     assert_eq!(latest["temperature_milli_c"], json!("-1"));
     assert_eq!(latest["posted_at"], json!((T0 + 7).to_string()));
     assert_eq!(latest["sha256"], json!(attrs[4].1));
-    let enc: Value = h.query(&json!({"encode_evidence": {"executor_id": "3", "state_root": root,
+    let enc: Value = h.query(
+        &json!({"encode_evidence": {"executor_id": "3", "state_root": root,
         "metrics": {"sequence": "9", "risk_ppm": 42, "force_milli_n": "0",
-        "velocity_milli_mps": "0", "temperature_milli_c": "-1"}}}));
+        "velocity_milli_mps": "0", "temperature_milli_c": "-1"}}}),
+    );
     assert_eq!(enc["keccak256"], json!(attrs[5].1));
     let none: Value = h.query(&json!({"latest_root": {"executor_id": "4"}}));
     assert_eq!(none, json!({"state_root": "00".repeat(32)}));
@@ -96,7 +106,10 @@ fn a_failing_notification_is_recorded() {
     assert_eq!(types, ["evidence_posted", "reflex_notification_failed"]);
     assert_eq!(
         wasm_events(&res)[1].1,
-        [("executor_id".to_string(), "1".to_string()), ("sequence".into(), "3".into())]
+        [
+            ("executor_id".to_string(), "1".to_string()),
+            ("sequence".into(), "3".into())
+        ]
     );
     let c: Value = h.query(&json!({"counters": {}}));
     assert_eq!(c, json!({"posts": "1", "notification_failures": "1"}));

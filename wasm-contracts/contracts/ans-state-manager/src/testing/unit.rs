@@ -72,7 +72,13 @@ fn readings_escalate_relax_after_dwell_and_never_leave_shutdown() {
         wasm_events(&res),
         vec![ev(
             "state_transition",
-            &[("executor_id", "1"), ("from", "0"), ("to", "1"), ("tone_ppm", "650000"), ("cause", "1")]
+            &[
+                ("executor_id", "1"),
+                ("from", "0"),
+                ("to", "1"),
+                ("tone_ppm", "650000"),
+                ("cause", "1")
+            ]
         )]
     );
     // Three safe readings, the third at +59 (< enteredAt + 60): still DANGER.
@@ -109,23 +115,22 @@ fn readings_escalate_relax_after_dwell_and_never_leave_shutdown() {
 fn guards_and_override_are_validated() {
     let mut h = setup();
     let admin = h.admin.clone();
-    let guard = |state: u8, f: u32, allowed: bool| {
-        json!({"set_guard": {"state": state, "guard": {"factor_bp": f, "allowed": allowed}}})
-    };
+    let guard = |state: u8, f: u32, allowed: bool| json!({"set_guard": {"state": state, "guard": {"factor_bp": f, "allowed": allowed}}});
     h.expect_code(&admin, &guard(3, 1, true), 4006);
     h.expect_code(&admin, &guard(1, 10001, true), 4004);
     h.expect_code(&admin, &guard(2, 0, true), 4005);
     let res = h.exec(&admin, &guard(1, 2500, true)).unwrap();
     assert_eq!(
         wasm_events(&res),
-        vec![ev("guard_set", &[("state", "1"), ("factor_bp", "2500"), ("allowed", "true")])]
+        vec![ev(
+            "guard_set",
+            &[("state", "1"), ("factor_bp", "2500"), ("allowed", "true")]
+        )]
     );
     let g: Value = h.query(&json!({"guard": {"state": 1}}));
     assert_eq!(g, json!({"factor_bp": 2500, "allowed": true}));
     assert_eq!(h.query_code(&json!({"guard": {"state": 3}})), Some(4006));
-    let over = |id: u64, to: u8, reason: &str| {
-        json!({"override_state": {"executor_id": id.to_string(), "to": to, "reason": reason}})
-    };
+    let over = |id: u64, to: u8, reason: &str| json!({"override_state": {"executor_id": id.to_string(), "to": to, "reason": reason}});
     h.expect_code(&admin, &over(0, 1, "x"), 1006);
     h.expect_code(&admin, &over(1, 3, "x"), 4006);
     h.expect_code(&admin, &over(1, 1, ""), 1010);
@@ -156,14 +161,25 @@ fn a_failing_notification_is_recorded_and_the_transition_stands() {
     assert_eq!(types, ["state_transition", "reflex_notification_failed"]);
     assert_eq!(
         wasm_events(&res)[1],
-        ev("reflex_notification_failed", &[("executor_id", "7"), ("to", "2")])
+        ev(
+            "reflex_notification_failed",
+            &[("executor_id", "7"), ("to", "2")]
+        )
     );
     let c: Value = h.query(&json!({"counters": {}}));
     assert_eq!(c["notification_failures"], json!("1"));
     // Configuration is blocked while paused; the link can be unset afterwards.
-    h.expect_code(&admin, &json!({"set_reflex_arc": {"reflex_arc": null}}), 1002);
+    h.expect_code(
+        &admin,
+        &json!({"set_reflex_arc": {"reflex_arc": null}}),
+        1002,
+    );
     h.exec(&admin, &json!({"unpause": {}})).unwrap();
-    h.expect_code(&admin, &json!({"set_reflex_arc": {"reflex_arc": "bad"}}), 1005);
+    h.expect_code(
+        &admin,
+        &json!({"set_reflex_arc": {"reflex_arc": "bad"}}),
+        1005,
+    );
     let res = h
         .exec(&admin, &json!({"set_reflex_arc": {"reflex_arc": null}}))
         .unwrap();

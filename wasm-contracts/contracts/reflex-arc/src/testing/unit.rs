@@ -20,7 +20,10 @@ fn config(cooldown: u32, risk: u32) -> Value {
 }
 
 fn setup() -> Harness {
-    let mut h = Harness::new(contract(), |a| json!({"admin": a, "config": config(300, 800000)}));
+    let mut h = Harness::new(
+        contract(),
+        |a| json!({"admin": a, "config": config(300, 800000)}),
+    );
     h.grant("notifier", "notifier");
     h.grant("guardian", "guardian");
     h
@@ -89,13 +92,21 @@ fn sink_query(_: Deps, _: Env, _: Value) -> StdResult<Binary> {
 
 /// A contract that accepts any message: the issuer's stand-in.
 fn sink() -> Box<dyn Contract<Empty>> {
-    Box::new(ContractWrapper::new(sink_execute, sink_instantiate, sink_query))
+    Box::new(ContractWrapper::new(
+        sink_execute,
+        sink_instantiate,
+        sink_query,
+    ))
 }
 
 #[test]
 fn cooldown_suppresses_automatic_triggers_but_not_manual_ones() {
     let mut h = setup();
-    let (admin, notifier, guardian) = (h.admin.clone(), h.account("notifier"), h.account("guardian"));
+    let (admin, notifier, guardian) = (
+        h.admin.clone(),
+        h.account("notifier"),
+        h.account("guardian"),
+    );
     let code = h.app.store_code(sink());
     let issuer = h
         .app
@@ -116,7 +127,10 @@ fn cooldown_suppresses_automatic_triggers_but_not_manual_ones() {
     let res = h.exec(&notifier, &transition(1, 0, 2)).unwrap();
     assert_eq!(
         wasm_events(&res),
-        vec![ev("reflex_fired", &[("executor_id", "1"), ("trigger", "2")])]
+        vec![ev(
+            "reflex_fired",
+            &[("executor_id", "1"), ("trigger", "2")]
+        )]
     );
     h.at(399);
     let res = h.exec(&notifier, &evidence(1, 80000)).unwrap();
@@ -125,18 +139,28 @@ fn cooldown_suppresses_automatic_triggers_but_not_manual_ones() {
         wasm_events(&res),
         vec![ev(
             "reflex_suppressed",
-            &[("executor_id", "1"), ("trigger", "3"), ("retry_at", retry.as_str())]
+            &[
+                ("executor_id", "1"),
+                ("trigger", "3"),
+                ("retry_at", retry.as_str())
+            ]
         )]
     );
     // Another executor has its own cooldown; MANUAL ignores it.
     let res = h.exec(&notifier, &transition(2, 0, 1)).unwrap();
     assert_eq!(wasm_events(&res)[0].0, "reflex_fired");
     let res = h
-        .exec(&guardian, &json!({"trigger": {"executor_id": "1", "reason": "now"}}))
+        .exec(
+            &guardian,
+            &json!({"trigger": {"executor_id": "1", "reason": "now"}}),
+        )
         .unwrap();
     assert_eq!(
         wasm_events(&res),
-        vec![ev("reflex_fired", &[("executor_id", "1"), ("trigger", "4")])]
+        vec![ev(
+            "reflex_fired",
+            &[("executor_id", "1"), ("trigger", "4")]
+        )]
     );
     // The manual fire at +399 restarted the cooldown: suppressed until +699.
     h.at(698);
@@ -144,7 +168,11 @@ fn cooldown_suppresses_automatic_triggers_but_not_manual_ones() {
     assert_eq!(wasm_events(&res)[0].0, "reflex_suppressed");
     h.at(699);
     let res = h.exec(&notifier, &transition(1, 0, 1)).unwrap();
-    assert_eq!(wasm_events(&res)[0].0, "reflex_fired", "fires at lastFiredAt + cooldown");
+    assert_eq!(
+        wasm_events(&res)[0].0,
+        "reflex_fired",
+        "fires at lastFiredAt + cooldown"
+    );
     let st: Value = h.query(&json!({"reflex_state": {"executor_id": "1"}}));
     assert_eq!(
         st,

@@ -49,10 +49,26 @@ fn set_action_schema_checks_in_spec_order_and_changes_nothing_on_error() {
     let nine: Vec<Value> = (0..9).map(|i| p(&format!("p{i}"), true, 1)).collect();
     h.expect_code(&admin, &set(&a, nine), 6001);
     h.expect_code(&admin, &set(&a, vec![p("", true, 1)]), 6002);
-    h.expect_code(&admin, &set(&a, vec![p("a", true, 1), p(&"x".repeat(17), true, 1)]), 6002);
-    h.expect_code(&admin, &set(&a, vec![p("bb", true, 1), p("a", true, 1)]), 6003);
-    h.expect_code(&admin, &set(&a, vec![p("b", true, 1), p("a", true, 1)]), 6003);
-    h.expect_code(&admin, &set(&a, vec![p("a", true, 1), p("a", true, 1)]), 6003);
+    h.expect_code(
+        &admin,
+        &set(&a, vec![p("a", true, 1), p(&"x".repeat(17), true, 1)]),
+        6002,
+    );
+    h.expect_code(
+        &admin,
+        &set(&a, vec![p("bb", true, 1), p("a", true, 1)]),
+        6003,
+    );
+    h.expect_code(
+        &admin,
+        &set(&a, vec![p("b", true, 1), p("a", true, 1)]),
+        6003,
+    );
+    h.expect_code(
+        &admin,
+        &set(&a, vec![p("a", true, 1), p("a", true, 1)]),
+        6003,
+    );
     let sixteen = "x".repeat(16);
     let eight: Vec<Value> = ["a", "b", "c", "d", "e", "f", "g", sixteen.as_str()]
         .iter()
@@ -61,7 +77,10 @@ fn set_action_schema_checks_in_spec_order_and_changes_nothing_on_error() {
     let res = h.exec(&admin, &set(&a, eight)).unwrap();
     assert_eq!(
         wasm_events(&res),
-        vec![ev("action_schema_set", &[("action_id", &a), ("param_count", "8")])]
+        vec![ev(
+            "action_schema_set",
+            &[("action_id", &a), ("param_count", "8")]
+        )]
     );
 }
 
@@ -70,7 +89,11 @@ fn clear_needs_a_schema() {
     let mut h = setup();
     let admin = h.admin.clone();
     let a = action(2);
-    h.expect_code(&admin, &json!({"clear_action_schema": {"action_id": a}}), 6004);
+    h.expect_code(
+        &admin,
+        &json!({"clear_action_schema": {"action_id": a}}),
+        6004,
+    );
     h.exec(&admin, &set(&a, vec![p("a", true, 1)])).unwrap();
     let res = h
         .exec(&admin, &json!({"clear_action_schema": {"action_id": a}}))
@@ -88,8 +111,11 @@ fn apply_brake_scales_caps_and_refuses_bad_input() {
     let mut h = setup();
     let (admin, guardian) = (h.admin.clone(), h.account("guardian"));
     let a = action(1);
-    h.exec(&admin, &set(&a, vec![p("tool", false, 10), p("force", true, 800)]))
-        .unwrap();
+    h.exec(
+        &admin,
+        &set(&a, vec![p("tool", false, 10), p("force", true, 800)]),
+    )
+    .unwrap();
     let r: Value = h.query(&brake(&a, &[10, 1599], 5000));
     assert_eq!(r["code"], json!(0));
     assert_eq!(r["scaled"], json!(["10", "799"]));
@@ -103,7 +129,10 @@ fn apply_brake_scales_caps_and_refuses_bad_input() {
     assert_eq!(r["code"], json!(6100));
     assert_eq!(h.query_code(&brake(&a, &[1], 5000)), Some(6006));
     assert_eq!(h.query_code(&brake(&a, &[1, 1], 10001)), Some(6005));
-    assert_eq!(h.query_code(&brake(&"00".repeat(32), &[1, 1], 1)), Some(1007));
+    assert_eq!(
+        h.query_code(&brake(&"00".repeat(32), &[1, 1], 1)),
+        Some(1007)
+    );
     h.exec(&guardian, &json!({"pause": {}})).unwrap();
     assert_eq!(h.query_code(&brake(&a, &[1, 1], 1)), Some(1002));
     h.expect_code(&admin, &set(&a, vec![p("a", true, 1)]), 1002);
