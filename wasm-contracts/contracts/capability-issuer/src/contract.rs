@@ -3,7 +3,7 @@
 //! `issue` runs steps 1–7 (frame, arguments, replay, processing, pre-state root, ANS
 //! guard, brake) in the execute call, with smart queries; then the breaker's `request`
 //! and the rate limiter's `consume` are sub-messages whose replies carry their verdicts
-//! (their response data) and continue the pipeline, the intent waiting in `PENDING`. A
+//! (their response data) and continue the pipeline, the intent waiting in storage (`state::save_pending`). A
 //! callee's error reverts the whole issue; a denial ends it with `IssueDenied`.
 
 #[cfg(not(feature = "library"))]
@@ -31,8 +31,8 @@ use crate::msg::{
     QueryMsg, SymbolResponse, TokenId, TokenView, TotalSupplyResponse,
 };
 use crate::state::{
-    ExecutorRecord, LinkAddrs, Pending, Token, BALANCES, CONFIG, EPOCHS, EXECUTORS, LINKS, PENDING,
-    TOKENS, TOTAL_SUPPLY,
+    self, load_executor, save_executor, ExecutorRecord, LinkAddrs, Pending, Token, BALANCES,
+    CONFIG, EPOCHS, TOTAL_SUPPLY,
 };
 
 /// cw2 contract name: `crates.io:vagus-capability-issuer` (spec `wasmContract`).
@@ -108,7 +108,7 @@ pub fn execute(
                 return Err(ContractError::ExecutorIsPaused { executor_id: id });
             }
             e.paused = true;
-            EXECUTORS.save(deps.storage, id, &e)?;
+            save_executor(deps.storage, id, &e);
             Ok(Response::new().add_event(executor_event("executor_paused", id, &info.sender)))
         }
         ExecuteMsg::UnpauseExecutor { executor_id } => {
@@ -119,7 +119,7 @@ pub fn execute(
                 return Err(ContractError::ExecutorNotPaused { executor_id: id });
             }
             e.paused = false;
-            EXECUTORS.save(deps.storage, id, &e)?;
+            save_executor(deps.storage, id, &e);
             Ok(Response::new().add_event(executor_event("executor_unpaused", id, &info.sender)))
         }
         ExecuteMsg::RegisterExecutor {
@@ -135,7 +135,7 @@ pub fn execute(
             }
             e.registered = true;
             e.account = Some(account.clone());
-            EXECUTORS.save(deps.storage, id, &e)?;
+            save_executor(deps.storage, id, &e);
             Ok(Response::new().add_event(executor_event("executor_registered", id, &account)))
         }
         ExecuteMsg::SetConfig { config } => {
@@ -172,10 +172,6 @@ fn executor_event(ty: &str, id: u64, account: &Addr) -> Event {
         .add_attribute("account", account.as_str())
 }
 
-fn load_executor(storage: &dyn Storage, id: u64) -> StdResult<ExecutorRecord> {
-    Ok(EXECUTORS.may_load(storage, id)?.unwrap_or_default())
-}
-
 fn epoch_of(storage: &dyn Storage, id: u64) -> StdResult<u64> {
     Ok(EPOCHS.may_load(storage, id)?.unwrap_or(0))
 }
@@ -195,7 +191,7 @@ fn set_links(deps: DepsMut, info: MessageInfo, links: Links) -> Result<Response,
         breaker: required(&links.breaker)?,
         rate_limiter: required(&links.rate_limiter)?,
     };
-    LINKS.save(deps.storage, &set)?;
+    state::save_links(deps.storage, &set);
     Ok(Response::new().add_event(
         Event::new("links_set")
             .add_attribute("ans", set.ans.as_str())
@@ -207,8 +203,7 @@ fn set_links(deps: DepsMut, info: MessageInfo, links: Links) -> Result<Response,
 }
 
 fn load_links(storage: &dyn Storage) -> Result<LinkAddrs, ContractError> {
-    LINKS
-        .may_load(storage)?
+    state::load_links(storage)?
         .ok_or_else(|| StdError::generic_err("the issuer's links are not set").into())
 }
 
@@ -337,13 +332,13 @@ fn issue(
     if brake.code != 0 {
         return deny(deps, executor, id, &action, nonce, brake.code, 0);
     }
-    EXECUTORS.save(deps.storage, id, &executor)?;
+    save_executor(deps.storage, id, &executor);
     let hash = |h: &HexBinary| -> StdResult<[u8; 32]> {
         h.as_slice()
             .try_into()
             .map_err(|_| StdError::generic_err("the brake returned a hash that is not 32 bytes"))
     };
-    PENDING.save(
+    state::save_pending(
         deps.storage,
         &Pending {
             executor_id: id,
@@ -356,7 +351,7 @@ fn issue(
             limits_sha256: hash(&brake.limits_sha256)?,
             limits_keccak256: hash(&brake.limits_keccak256)?,
         },
-    )?;
+    );
     // 8. breaker (continues in `reply`)
     let request = pair_msg(
         &links.breaker,
@@ -387,7 +382,7 @@ fn deny(
     retry_at: u64,
 ) -> Result<Response, ContractError> {
     executor.denied += 1;
-    EXECUTORS.save(deps.storage, id, &executor)?;
+    save_executor(deps.storage, id, &executor);
     Ok(Response::new()
         .add_event(
             Event::new("issue_denied")
@@ -412,12 +407,12 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         return Err(StdError::generic_err("an admission sub-message failed").into());
     };
     let admission: Admission = from_json(execute_response_data(&response)?)?;
-    let pending = PENDING.load(deps.storage)?;
+    let pending = state::load_pending(deps.storage)?;
     let executor = load_executor(deps.storage, pending.executor_id)?;
     let retry_at = admission.retry_at.u64();
     match msg.id {
         BREAKER_REPLY if !admission.allowed => {
-            PENDING.remove(deps.storage);
+            state::remove_pending(deps.storage);
             let code = if retry_at == 0 {
                 PROBE_LIMIT_REACHED
             } else {
@@ -446,7 +441,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
             Ok(Response::new().add_submessage(SubMsg::reply_on_success(consume, LIMITER_REPLY)))
         }
         LIMITER_REPLY if !admission.allowed => {
-            PENDING.remove(deps.storage);
+            state::remove_pending(deps.storage);
             deny(
                 deps,
                 executor,
@@ -458,7 +453,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
             )
         }
         LIMITER_REPLY => {
-            PENDING.remove(deps.storage);
+            state::remove_pending(deps.storage);
             mint(deps, &env, executor, &pending)
         }
         other => Err(StdError::generic_err(format!("unknown reply id {other}")).into()),
@@ -476,7 +471,7 @@ fn mint(
     let token_id = TOTAL_SUPPLY.may_load(deps.storage)?.unwrap_or(0) + 1;
     let expires_at = t + u64::from(p.ttl);
     let epoch = epoch_of(deps.storage, p.executor_id)?;
-    TOKENS.save(
+    state::save_token(
         deps.storage,
         token_id,
         &Token {
@@ -488,10 +483,10 @@ fn mint(
             revoked: false,
             outcome_reported: false,
         },
-    )?;
+    );
     TOTAL_SUPPLY.save(deps.storage, &token_id)?;
     executor.issued += 1;
-    EXECUTORS.save(deps.storage, p.executor_id, &executor)?;
+    save_executor(deps.storage, p.executor_id, &executor);
     if let Some(account) = &executor.account {
         let balance = BALANCES.may_load(deps.storage, account)?.unwrap_or(0);
         BALANCES.save(deps.storage, account, &(balance + 1))?;
@@ -523,7 +518,7 @@ fn load_token(storage: &dyn Storage, token_id: &TokenId) -> Result<(u64, Token),
         token_id: token_id.to_string(),
     };
     let key = token_id.key.ok_or_else(unknown)?;
-    let token = TOKENS.may_load(storage, key)?.ok_or_else(unknown)?;
+    let token = state::load_token(storage, key)?.ok_or_else(unknown)?;
     Ok((key, token))
 }
 
@@ -542,7 +537,7 @@ fn revoke(
     }
     validate_reason(&reason)?;
     token.revoked = true;
-    TOKENS.save(deps.storage, key, &token)?;
+    state::save_token(deps.storage, key, &token);
     Ok(Response::new().add_event(
         Event::new("capability_revoked")
             .add_attribute("token_id", key.to_string())
@@ -585,7 +580,7 @@ fn report_outcome(
         });
     }
     token.outcome_reported = true;
-    TOKENS.save(deps.storage, key, &token)?;
+    state::save_token(deps.storage, key, &token);
     let links = load_links(deps.storage)?;
     let record = pair_msg(
         &links.breaker,
@@ -610,7 +605,7 @@ pub fn is_valid(deps: Deps, env: &Env, token_id: &TokenId) -> StdResult<bool> {
     let Some(key) = token_id.key else {
         return Ok(false);
     };
-    let Some(token) = TOKENS.may_load(deps.storage, key)? else {
+    let Some(token) = state::load_token(deps.storage, key)? else {
         return Ok(false);
     };
     if token.revoked
@@ -619,7 +614,7 @@ pub fn is_valid(deps: Deps, env: &Env, token_id: &TokenId) -> StdResult<bool> {
     {
         return Ok(false);
     }
-    let Some(links) = LINKS.may_load(deps.storage)? else {
+    let Some(links) = state::load_links(deps.storage)? else {
         return Ok(false);
     };
     let guard: GuardView = deps.querier.query_wasm_smart(
@@ -640,7 +635,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Token { token_id } => {
             let found = token_id
                 .key
-                .map(|k| TOKENS.may_load(deps.storage, k))
+                .map(|k| state::load_token(deps.storage, k))
                 .transpose()?
                 .flatten();
             let view = match found {
@@ -714,7 +709,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         }
         QueryMsg::Config {} => to_json_binary(&CONFIG.load(deps.storage)?)?,
         QueryMsg::Links {} => {
-            let links = LINKS.may_load(deps.storage)?;
+            let links = state::load_links(deps.storage)?;
             let get = |f: fn(&LinkAddrs) -> &Addr| links.as_ref().map(|l| f(l).to_string());
             to_json_binary(&Links {
                 ans: get(|l| &l.ans),
