@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Structural checker for the conformance vectors in spec/vectors/<component>/*.json.
+// Structural checker for the conformance vectors in spec/vectors/<component>/*.json and the
+// system vectors in spec/vectors/system/*.json.
 //
 // Plain Node 20, no dependencies. It enforces the rules of spec/schema/vector.schema.json
-// and cross-checks every vector against the spec data (spec/common.json and the component
-// file): operation names and kinds, argument names and value types, result field names,
-// error codes/names, event names and their exact field sets. It does NOT execute the
-// vectors; expected values are written by hand from spec/*.md.
+// (system-vector.schema.json for files with "system": true) and cross-checks every vector
+// against the spec data (spec/common.json and the component files): components, operation
+// names and kinds, argument names and value types, result field names, roles, error
+// codes/names, denial codes, event names (on the emitting component) and their exact field
+// sets. It does NOT execute the vectors; expected values are written by hand from spec/*.md.
+//
+// A system file outside spec/vectors/ (an equivalence scenario) may leave out "expect";
+// under spec/vectors/ every step must have one.
 //
 // Usage: node scripts/check-vectors.mjs [file.json ...]
 // Exits 1 with a message naming the file and step on the first problem found.
@@ -21,11 +26,20 @@ const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
 
 const common = readJson(join(SPEC, 'common.json'));
 const schema = readJson(join(SPEC, 'schema', 'vector.schema.json'));
+const systemSchema = readJson(join(SPEC, 'schema', 'system-vector.schema.json'));
 
+// Component vectors live in spec/vectors/<dir>/, named like the component's spec file.
 const COMPONENTS = {
   RateLimiter: { dir: 'rate-limiter', spec: readJson(join(SPEC, 'rate-limiter.json')) },
   CircuitBreaker: { dir: 'circuit-breaker', spec: readJson(join(SPEC, 'circuit-breaker.json')) },
+  ANSStateManager: { dir: 'ans', spec: readJson(join(SPEC, 'ans.json')) },
+  AfferentInbox: { dir: 'afferent-inbox', spec: readJson(join(SPEC, 'afferent-inbox.json')) },
+  VagalBrake: { dir: 'vagal-brake', spec: readJson(join(SPEC, 'vagal-brake.json')) },
+  CapabilityIssuer: { dir: 'capability-issuer', spec: readJson(join(SPEC, 'capability-issuer.json')) },
+  ReflexArc: { dir: 'reflex-arc', spec: readJson(join(SPEC, 'reflex-arc.json')) },
 };
+const SYSTEM_DIR = 'system';
+const ALL_COMPONENTS = Object.keys(COMPONENTS);
 
 // The literal key vectors use for "a role this contract does not define" (expect UnknownRole).
 const UNKNOWN_ROLE_KEY = 'UNKNOWN';
@@ -43,7 +57,8 @@ const describeKeys = (ks) => (ks.length ? ks.join(', ') : '(none)');
 // Both stacks run every vector: items limited to one stack cannot appear in one.
 const onBothStacks = (item) => !item.stacks || (item.stacks.includes('evm') && item.stacks.includes('wasm'));
 
-const UINT_BITS = { uint8: 8, uint16: 16, uint32: 32, uint64: 64 };
+const UINT_BITS = { uint8: 8, uint16: 16, uint32: 32, uint64: 64, uint128: 128, uint256: 256 };
+const INT_BITS = { int8: 8, int16: 16, int32: 32, int64: 64, int128: 128, int256: 256 };
 
 function checkKeys(where, obj, { required = [], allowed }) {
   if (!isObject(obj)) fail(where, `must be an object, got ${JSON.stringify(obj)}`);
@@ -62,7 +77,8 @@ function buildContext(componentName) {
   for (const e of [...common.errors, ...spec.errors]) errors.set(e.name, e);
   const events = new Map();
   for (const e of [...common.events, ...spec.events]) events.set(e.name, e);
-  const denialCodes = new Set((spec.denials ?? []).map((d) => d.code));
+  // Own denials, and the other components' codes this one reports (the issuer's IssueDenied).
+  const denialCodes = new Set([...(spec.denials ?? []).map((d) => d.code), ...(spec.foreignDenials ?? [])]);
   return {
     componentName,
     spec,
@@ -74,21 +90,42 @@ function buildContext(componentName) {
     enums: spec.enums ?? {},
     roles: spec.roles,
     actors: {},
+    // Deployed components whose address "@@Name" may appear (system vectors only).
+    deployed: null,
   };
 }
 
+function integerOf(where, type, value) {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) fail(where, `${type} must be a safe integer (use a decimal string beyond 2^53), got ${value}`);
+    return BigInt(value);
+  }
+  if (typeof value === 'string' && /^-?(0|[1-9][0-9]*)$/.test(value) && value !== '-0') return BigInt(value);
+  fail(where, `${type} must be a JSON integer or decimal string, got ${JSON.stringify(value)}`);
+}
+
 // Value conventions of spec/vectors/README.md.
-function checkValue(ctx, where, type, value, { eventField = false } = {}) {
+function checkValue(ctx, where, type, value, { eventField = false, optional = false } = {}) {
   if (type in UINT_BITS) {
-    let n;
-    if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value)) fail(where, `${type} must be a safe integer (use a decimal string above 2^53), got ${value}`);
-      n = BigInt(value);
-    } else if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value)) {
-      n = BigInt(value);
-    } else fail(where, `${type} must be a JSON integer or decimal string, got ${JSON.stringify(value)}`);
+    const n = integerOf(where, type, value);
     if (n < 0n || n >= 1n << BigInt(UINT_BITS[type])) fail(where, `${value} out of range for ${type}`);
     return;
+  }
+  if (type in INT_BITS) {
+    const n = integerOf(where, type, value);
+    const half = 1n << BigInt(INT_BITS[type] - 1);
+    if (n < -half || n >= half) fail(where, `${value} out of range for ${type}`);
+    return;
+  }
+  if (type.endsWith('[]')) {
+    if (!Array.isArray(value)) fail(where, `${type} must be a JSON array, got ${JSON.stringify(value)}`);
+    const item = type.slice(0, -2);
+    value.forEach((v, i) => checkValue(ctx, `${where}[${i}]`, item, v, { eventField }));
+    return;
+  }
+  if (value === null) {
+    if (type === 'address' && optional) return;
+    fail(where, `null is only an unset optional address; ${type} ${optional ? '' : '(not optional) '}cannot be null`);
   }
   switch (type) {
     case 'bool':
@@ -100,8 +137,17 @@ function checkValue(ctx, where, type, value, { eventField = false } = {}) {
     case 'bytes32':
       if (typeof value !== 'string' || !/^0x[0-9a-f]{64}$/.test(value)) fail(where, `bytes32 must be 0x + 64 lowercase hex digits, got ${JSON.stringify(value)}`);
       return;
+    case 'bytes':
+      if (typeof value !== 'string' || !/^0x([0-9a-f]{2})*$/.test(value)) fail(where, `bytes must be 0x + an even number of lowercase hex digits, got ${JSON.stringify(value)}`);
+      return;
     case 'address': {
-      if (typeof value !== 'string' || !value.startsWith('@')) fail(where, `address must be "@actor", got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !value.startsWith('@')) fail(where, `address must be "@actor"${ctx.deployed ? ' or "@@Component"' : ''}, got ${JSON.stringify(value)}`);
+      if (value.startsWith('@@')) {
+        const comp = value.slice(2);
+        if (!ctx.deployed) fail(where, `${value}: component addresses exist only in system vectors`);
+        if (!ctx.deployed.includes(comp)) fail(where, `${value} names a component that this vector does not deploy (${ctx.deployed.join(', ')})`);
+        return;
+      }
       const actor = value.slice(1);
       if (!(actor in ctx.actors)) fail(where, `address ${value} names an actor not declared in "actors"`);
       return;
@@ -126,7 +172,7 @@ function checkValue(ctx, where, type, value, { eventField = false } = {}) {
     const names = fields.map((f) => f.name);
     if (!isObject(value)) fail(where, `${type} must be an object with fields ${names.join(', ')}`);
     if (!sameKeySet(keysOf(value), names)) fail(where, `${type} fields must be exactly {${names.join(', ')}}, got {${describeKeys(keysOf(value))}}`);
-    for (const f of fields) checkValue(ctx, `${where}.${f.name}`, f.type, value[f.name], { eventField });
+    for (const f of fields) checkValue(ctx, `${where}.${f.name}`, f.type, value[f.name], { eventField, optional: f.optional === true });
     return;
   }
   fail(where, `spec type "${type}" unknown to the checker`);
@@ -136,7 +182,7 @@ function checkNamedValues(ctx, where, what, specFields, obj, opts) {
   const expected = specFields.map((f) => f.name);
   if (!isObject(obj)) fail(where, `must be an object`);
   if (!sameKeySet(keysOf(obj), expected)) fail(where, `${what} must be exactly {${describeKeys(expected)}}, got {${describeKeys(keysOf(obj))}}`);
-  for (const f of specFields) checkValue(ctx, `${where}.${f.name}`, f.type, obj[f.name], opts);
+  for (const f of specFields) checkValue(ctx, `${where}.${f.name}`, f.type, obj[f.name], { ...opts, optional: f.optional === true });
 }
 
 // The shape of a return value (spec/README.md "Return values").
@@ -155,8 +201,8 @@ function checkError(ctx, where, error) {
   if (!onBothStacks(spec)) fail(where, `error ${error.name} exists only on ${spec.stacks.join(', ')}; vectors run on both stacks`);
 }
 
-function checkEvent(ctx, where, ev) {
-  checkKeys(where, ev, { required: schema.$defs.event.required, allowed: keysOf(schema.$defs.event.properties) });
+function checkEvent(ctx, where, ev, eventSchema = schema.$defs.event) {
+  checkKeys(where, ev, { required: eventSchema.required, allowed: keysOf(eventSchema.properties) });
   const spec = ctx.events.get(ev.name);
   if (!spec) fail(where, `event "${ev.name}" is not defined in common.json or the ${ctx.componentName} spec`);
   if (!onBothStacks(spec)) fail(where, `event ${ev.name} exists only on ${spec.stacks.join(', ')}; vectors run on both stacks`);
@@ -166,8 +212,17 @@ function checkEvent(ctx, where, ev) {
   }
 }
 
-function checkStep(ctx, where, step, prevAt) {
-  const stepDef = schema.$defs.step;
+// A result member named "code" (IssueResult, BrakeResult) is 0 or a denial code.
+function checkResultCode(ctx, where, fields, result) {
+  if (!fields.some((f) => f.name === 'code')) return;
+  const code = Number(result.code);
+  if (code !== 0 && !ctx.denialCodes.has(code)) fail(`${where}.code`, `${result.code} is neither 0 nor a ${ctx.componentName} denial code (${[...ctx.denialCodes].join(', ')})`);
+}
+
+// opts (system vectors): stepDef/eventDef of system-vector.schema.json, requireExpect, and
+// contextOf(name) giving the context of the component an event is emitted "on".
+function checkStep(ctx, where, step, prevAt, opts = {}) {
+  const { stepDef = schema.$defs.step, eventDef = schema.$defs.event, requireExpect = true, contextOf = null } = opts;
   checkKeys(where, step, { required: stepDef.required, allowed: keysOf(stepDef.properties) });
   if (!Number.isInteger(step.at) || step.at < 0) fail(`${where}.at`, `must be a non-negative integer, got ${JSON.stringify(step.at)}`);
   if (step.at < prevAt) fail(`${where}.at`, `${step.at} is before the previous step's ${prevAt}; "at" must be non-decreasing`);
@@ -197,6 +252,10 @@ function checkStep(ctx, where, step, prevAt) {
   }
 
   const expectDef = stepDef.properties.expect;
+  if (!('expect' in step)) {
+    if (requireExpect) fail(where, 'every step of a file under spec/vectors/ needs "expect"');
+    return;
+  }
   const ex = step.expect;
   checkKeys(`${where}.expect`, ex, { allowed: keysOf(expectDef.properties) });
   if ('error' in ex) {
@@ -212,13 +271,19 @@ function checkStep(ctx, where, step, prevAt) {
   if ('result' in ex) {
     if (!op.returns || op.returns.length === 0) fail(`${where}.expect.result`, `${opName} has no return value; omit "result"`);
     checkNamedValues(ctx, `${where}.expect.result`, `result of ${opName}`, rf, ex.result);
+    checkResultCode(ctx, `${where}.expect.result`, rf, ex.result);
   } else if (op.returns && op.returns.length) {
     fail(`${where}.expect`, `${opName} returns {${rf.map((f) => f.name).join(', ')}}; a successful step must give "result"`);
   }
   if ('events' in ex) {
     if (!Array.isArray(ex.events)) fail(`${where}.expect.events`, 'must be an array');
     if (ex.events.length === 0) fail(`${where}.expect.events`, 'empty list: omit "events" when the call emits none');
-    ex.events.forEach((ev, i) => checkEvent(ctx, `${where}.expect.events[${i}]`, ev));
+    ex.events.forEach((ev, i) => {
+      const w = `${where}.expect.events[${i}]`;
+      if (!contextOf) return checkEvent(ctx, w, ev, eventDef);
+      if (!isObject(ev) || typeof ev.on !== 'string') fail(w, 'a system event names its emitting component in "on"');
+      checkEvent(contextOf(ev.on, `${w}.on`), w, ev, eventDef);
+    });
   }
 }
 
@@ -268,6 +333,111 @@ function checkVector(file, expectedComponent) {
   return v.steps.length;
 }
 
+function checkSystemVector(file) {
+  const rel = file.startsWith(ROOT + '/') ? relative(ROOT, file) : file;
+  const requireExpect = file.startsWith(join(SPEC, 'vectors') + '/');
+  let v;
+  try {
+    v = readJson(file);
+  } catch (e) {
+    fail(rel, `not valid JSON: ${e.message}`);
+  }
+  const S = systemSchema;
+  checkKeys(rel, v, { required: S.required, allowed: keysOf(S.properties) });
+  if (v.system !== true) fail(`${rel} system`, 'must be true');
+  if (typeof v.name !== 'string' || !new RegExp(S.properties.name.pattern).test(v.name)) fail(`${rel} name`, `must match ${S.properties.name.pattern}`);
+  const stem = basename(file, '.json');
+  if (v.name !== stem) fail(`${rel} name`, `"${v.name}" must equal the file name "${stem}"`);
+  if ('description' in v && typeof v.description !== 'string') fail(`${rel} description`, 'must be a string');
+
+  let deployed = ALL_COMPONENTS;
+  if ('components' in v) {
+    if (!Array.isArray(v.components) || v.components.length === 0) fail(`${rel} components`, 'must be a non-empty array of component names');
+    if (new Set(v.components).size !== v.components.length) fail(`${rel} components`, 'must be unique');
+    for (const c of v.components) if (!ALL_COMPONENTS.includes(c)) fail(`${rel} components`, `"${c}" is not a component (${ALL_COMPONENTS.join(', ')})`);
+    deployed = v.components;
+  }
+
+  // One context per deployed component, sharing the actors.
+  checkKeys(`${rel} actors`, v.actors, { required: S.properties.actors.required });
+  const contexts = new Map(deployed.map((c) => [c, buildContext(c)]));
+  for (const ctx of contexts.values()) {
+    ctx.actors = v.actors;
+    ctx.deployed = deployed;
+  }
+  const contextOf = (name, where) => {
+    if (!ALL_COMPONENTS.includes(name)) fail(where, `"${name}" is not a component`);
+    if (!contexts.has(name)) fail(where, `${name} is not deployed by this vector (components: ${deployed.join(', ')})`);
+    return contexts.get(name);
+  };
+
+  const actorPattern = new RegExp(S.properties.actors.propertyNames.pattern);
+  for (const [name, grants] of Object.entries(v.actors)) {
+    const w = `${rel} actors.${name}`;
+    if (!actorPattern.test(name)) fail(w, 'actor names are identifiers');
+    if (!isObject(grants)) fail(w, 'must map component names to role arrays');
+    for (const [comp, roles] of Object.entries(grants)) {
+      const ctx = contextOf(comp, `${w}.${comp}`);
+      if (!Array.isArray(roles)) fail(`${w}.${comp}`, 'must be an array of role keys');
+      if (new Set(roles).size !== roles.length) fail(`${w}.${comp}`, 'roles must be unique');
+      for (const r of roles) {
+        if (!(r in common.roles)) fail(`${w}.${comp}`, `"${r}" is not a role key`);
+        if (!ctx.roles.includes(r)) fail(`${w}.${comp}`, `${comp} does not define role ${r}`);
+      }
+    }
+  }
+
+  if ('init' in v) {
+    if (!isObject(v.init)) fail(`${rel} init`, 'must be an object of component → initialize args');
+    for (const [comp, args] of Object.entries(v.init)) {
+      const ctx = contextOf(comp, `${rel} init.${comp}`);
+      const initOp = ctx.spec.operations.find((o) => o.kind === 'init');
+      const initArgs = initOp.args.filter((a) => a.name !== 'admin');
+      if (!isObject(args)) fail(`${rel} init.${comp}`, 'must be an object');
+      for (const [name, value] of Object.entries(args)) {
+        const w = `${rel} init.${comp}.${name}`;
+        const arg = initArgs.find((a) => a.name === name);
+        if (!arg) fail(w, `${comp}.initialize has no argument "${name}" (besides admin: ${describeKeys(initArgs.map((a) => a.name))})`);
+        const fields = ctx.types[arg.type];
+        if (!fields) {
+          checkValue(ctx, w, arg.type, value, { optional: arg.optional === true });
+          continue;
+        }
+        // Struct fields left out take the spec defaults of their params.
+        if (!isObject(value)) fail(w, `${arg.type} must be an object`);
+        for (const [k, x] of Object.entries(value)) {
+          const f = fields.find((ff) => ff.name === k);
+          if (!f) fail(`${w}.${k}`, `${arg.type} has no field "${k}"`);
+          checkValue(ctx, `${w}.${k}`, f.type, x, { optional: f.optional === true });
+        }
+      }
+    }
+  }
+
+  const stepDef = S.$defs.step;
+  if (!Array.isArray(v.steps) || v.steps.length < S.properties.steps.minItems) fail(`${rel} steps`, 'must be a non-empty array');
+  let prevAt = 0;
+  v.steps.forEach((step, i) => {
+    const where = `${rel} steps[${i}]`;
+    if (!isObject(step)) fail(where, 'must be an object');
+    if (typeof step.on !== 'string') fail(where, 'a system step names its component in "on"');
+    const ctx = contextOf(step.on, `${where}.on`);
+    checkStep(ctx, where, step, prevAt, { stepDef, eventDef: S.$defs.event, requireExpect, contextOf });
+    prevAt = step.at;
+  });
+  return v.steps.length;
+}
+
+// A file given on the command line is a system vector when it says so (or sits in system/).
+function isSystemFile(file) {
+  if (basename(dirname(file)) === SYSTEM_DIR) return true;
+  try {
+    return readJson(file)?.system === true;
+  } catch {
+    return false;
+  }
+}
+
 function main() {
   const argv = process.argv.slice(2);
   const files = [];
@@ -279,6 +449,8 @@ function main() {
       if (!existsSync(d)) continue;
       for (const f of readdirSync(d).filter((f) => f.endsWith('.json')).sort()) files.push([join(d, f), component]);
     }
+    const sys = join(SPEC, 'vectors', SYSTEM_DIR);
+    if (existsSync(sys)) for (const f of readdirSync(sys).filter((f) => f.endsWith('.json')).sort()) files.push([join(sys, f), SYSTEM_DIR]);
   }
   if (!files.length) {
     console.error('check-vectors: no vector files found');
@@ -287,6 +459,10 @@ function main() {
   let steps = 0;
   try {
     for (const [file, component] of files) {
+      if (component === SYSTEM_DIR || isSystemFile(file)) {
+        steps += checkSystemVector(file);
+        continue;
+      }
       const inferred = component ?? Object.entries(COMPONENTS).find(([, c]) => basename(dirname(file)) === c.dir)?.[0] ?? null;
       steps += checkVector(file, inferred);
     }

@@ -310,6 +310,34 @@ def vectors() -> list[tuple[str, dict, str]]:
         )),
         ("observedAt", uint(1998432000)),
     ), "the shape of an AfferentInbox evidence commitment")
+    # spec/safety-core.md section 2.2: the seven entries AfferentInbox commits to. Listed here
+    # in the prose's table order; the encoder sorts them.
+    add("safety-core evidence negative temperature", cmap(
+        ("executorId", uint(7)),
+        ("stateRoot", bstr(bytes.fromhex("ab" * 32))),
+        ("sequence", uint(1)),
+        ("riskPpm", uint(250000)),
+        ("forceMilliN", uint(12000)),
+        ("velocityMilliMps", uint(350)),
+        ("temperatureMilliC", nint(-5000)),
+    ), "AfferentInbox evidence (safety-core.md 2.2), temperatureMilliC below zero")
+    add("safety-core evidence extremes", cmap(
+        ("executorId", uint(2**64 - 1)),
+        ("stateRoot", bstr(bytes.fromhex("00" * 31 + "01"))),
+        ("sequence", uint(2**64 - 1)),
+        ("riskPpm", uint(1000000)),
+        ("forceMilliN", uint(0)),
+        ("velocityMilliMps", uint(2**32)),
+        ("temperatureMilliC", nint(-(2**63))),
+    ), "AfferentInbox evidence at the edges of its field types (int64 minimum)")
+    # spec/safety-core.md section 3.2: params / limits maps of a brake schema, keys in schema
+    # order (which is canonical order).
+    add("brake limits map", cmap(
+        ("force", uint(40000)),
+        ("speed", uint(250)),
+        ("torque", uint(1200)),
+        ("gripMilliN", uint(18446744073709551615)),
+    ), "VagalBrake params/limits commitment: {name_i: value_i}")
     return v
 
 

@@ -1,6 +1,6 @@
 /**
  * A small JSON Schema (2020-12) validator for the keywords spec/schema/vector.schema.json
- * uses. It refuses schemas with other keywords rather than ignore them, so a schema change
+ * and system-vector.schema.json use. It refuses schemas with other keywords rather than ignore them, so a schema change
  * that needs more cannot pass silently. (No ajv: the one in node_modules is v6, which has no
  * draft 2020-12; a hand validator keeps the test dependency-free.)
  */
@@ -15,6 +15,7 @@ const SUPPORTED = new Set([
   "required",
   "properties",
   "additionalProperties",
+  "propertyNames",
   "pattern",
   "minimum",
   "maximum",
@@ -136,6 +137,9 @@ export class SchemaValidator {
         if (!(key in obj)) errors.push(`${path}: missing required property ${key}`);
       }
       const props = (s.properties as Record<string, Schema> | undefined) ?? {};
+      if (s.propertyNames !== undefined) {
+        for (const key of Object.keys(obj)) this.check(s.propertyNames as Schema, key, `${path}{${key}}`, errors);
+      }
       for (const [key, value] of Object.entries(obj)) {
         if (key in props) this.check(props[key], value, `${path}.${key}`, errors);
         else if (s.additionalProperties !== undefined) {
