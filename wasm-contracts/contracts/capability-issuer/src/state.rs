@@ -83,7 +83,7 @@ pub fn load_links(storage: &dyn Storage) -> StdResult<Option<LinkAddrs>> {
         return Ok(None);
     };
     let text = String::from_utf8(raw).map_err(|_| corrupt("links"))?;
-    let mut it = text.split('\n').map(|s| Addr::unchecked(s));
+    let mut it = text.split('\n').map(Addr::unchecked);
     let mut next = || it.next().ok_or_else(|| corrupt("links"));
     Ok(Some(LinkAddrs {
         ans: next()?,

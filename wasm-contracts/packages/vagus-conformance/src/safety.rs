@@ -847,7 +847,10 @@ pub fn breaker_denials_end_the_pipeline<B: ChainBackend>(fresh: Deploy<B>) -> Re
 }
 
 /// Every scenario, by name (the runners of both backends iterate this list).
-pub fn all<B: ChainBackend>() -> Vec<(&'static str, fn(Deploy<B>) -> Result<()>)> {
+/// A scenario: it deploys the system on a fresh chain it makes, and checks.
+pub type Scenario<B> = fn(Deploy<B>) -> Result<()>;
+
+pub fn all<B: ChainBackend>() -> Vec<(&'static str, Scenario<B>)> {
     vec![
         (
             "no_token_is_valid_in_shutdown",

@@ -60,6 +60,9 @@ pub fn default_init(component: &str) -> Value {
     }
 }
 
+/// A contract's whole storage, in key order.
+pub type Storage = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// The deployed, wired system.
 pub struct System<B: ChainBackend> {
     pub chain: B,
@@ -249,7 +252,7 @@ impl<B: ChainBackend> System<B> {
     }
 
     /// The whole storage of every component (to prove a reverted call changed nothing).
-    pub fn storage(&mut self) -> Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)> {
+    pub fn storage(&mut self) -> Vec<(String, Storage)> {
         let addrs: Vec<_> = self.addrs.iter().map(|(n, a)| (*n, a.clone())).collect();
         addrs
             .into_iter()
