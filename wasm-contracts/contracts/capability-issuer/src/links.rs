@@ -53,17 +53,12 @@ pub struct BrakeResult {
     pub limits_keccak256: HexBinary,
 }
 
-#[cw_serde]
-pub struct ParamSpec {
-    pub name: String,
-    pub brakeable: bool,
-    pub cap: Uint64,
-}
-
-#[cw_serde]
+/// `action_schema`'s answer, read only for the number of parameters (each parameter is
+/// skipped unparsed: the issuer only needs the count, and every parsed type costs bytes).
+#[derive(serde::Deserialize)]
 pub struct ActionSchema {
     pub configured: bool,
-    pub params: Vec<ParamSpec>,
+    pub params: Vec<serde::de::IgnoredAny>,
 }
 
 #[cw_serde]

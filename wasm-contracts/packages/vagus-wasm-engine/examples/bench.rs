@@ -1284,8 +1284,9 @@ fn bench_safety_core(rows: &mut Vec<Row>, t0: u64) -> Result<Vec<Artifact>> {
                 "velocity_milli_mps": "0", "temperature_milli_c": "0"}}}),
         )?;
         for nonce in 1..=n {
-            let msg = issue(&s, executor, nonce);
-            let (r, _) = s.issue_intent(msg["issue"]["intent"].clone())?;
+            let mut intent = s.intent(nonce, [1, 100, 100], 600);
+            intent["executor_id"] = json!(executor.to_string());
+            let (r, _) = s.issue_intent(intent)?;
             ensure!(r["issued"] == json!(true), "{r}");
         }
         let reason =
