@@ -3,6 +3,10 @@
 # wasm-contracts/contracts/) to MVP-only wasm and checks it the way a chain would.
 #
 #   1. /usr/bin/cargo (Debian rustc-web 1.96; rustup's toolchain has no wasm32 target)
+#      with panic=immediate-abort: a panic traps at once, without std's message formatting
+#      and symbol demangling (~30 KB per contract; the capability issuer needs it to stay
+#      under the size limit; docs/decisions/0013). A contract's errors are Results, never
+#      panics, so nothing observable is lost.
 #      with RUSTC_BOOTSTRAP=1 -Zbuild-std=std,panic_abort and -C target-cpu=mvp, so
 #      neither std nor the contract emits bulk-memory/reference-types/sign-ext/...
 #      (wasmvm 2.x rejects them), linked by wasm-ld. Own target dir: $WASM_TARGET_DIR.
@@ -39,7 +43,9 @@ done
 TARGET=wasm32-unknown-unknown
 NATIVE_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$NATIVE_TARGET_DIR" in /*) ;; *) NATIVE_TARGET_DIR="$ROOT/$NATIVE_TARGET_DIR" ;; esac
-WASM_TARGET_DIR="${WASM_TARGET_DIR:-$NATIVE_TARGET_DIR/wasm}"
+# Own dir for this flag set (panic=immediate-abort below): cargo does not key artifacts by
+# RUSTFLAGS, so sharing a dir with another flag set would rebuild std on every switch.
+WASM_TARGET_DIR="${WASM_TARGET_DIR:-$NATIVE_TARGET_DIR/wasm-ia}"
 WASM_CARGO="${WASM_CARGO:-/usr/bin/cargo}"
 WASM_RUSTC="${WASM_RUSTC:-/usr/bin/rustc}"
 WASM_MAX_BYTES="${WASM_MAX_BYTES:-307200}"
@@ -116,7 +122,7 @@ wasm_cargo() {
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
     "$WASM_CARGO" "$@" \
     --config "target.$TARGET.linker=\"wasm-ld\"" \
-    --config "target.$TARGET.rustflags=[\"-C\", \"target-cpu=mvp\", \"-C\", \"link-arg=--allow-undefined\"]"
+    --config "target.$TARGET.rustflags=[\"-C\", \"target-cpu=mvp\", \"-C\", \"link-arg=--allow-undefined\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\"]"
 }
 
 T=$(now)
