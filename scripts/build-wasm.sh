@@ -3,6 +3,10 @@
 # wasm-contracts/contracts/) to MVP-only wasm and checks it the way a chain would.
 #
 #   1. /usr/bin/cargo (Debian rustc-web 1.96; rustup's toolchain has no wasm32 target)
+#      with panic=immediate-abort: a panic traps at once, without std's message formatting
+#      and symbol demangling (~30 KB per contract; the capability issuer needs it to stay
+#      under the size limit; docs/decisions/0013). A contract's errors are Results, never
+#      panics, so nothing observable is lost.
 #      with RUSTC_BOOTSTRAP=1 -Zbuild-std=std,panic_abort and -C target-cpu=mvp, so
 #      neither std nor the contract emits bulk-memory/reference-types/sign-ext/...
 #      (wasmvm 2.x rejects them), linked by wasm-ld. Own target dir: $WASM_TARGET_DIR.
@@ -39,7 +43,9 @@ done
 TARGET=wasm32-unknown-unknown
 NATIVE_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$NATIVE_TARGET_DIR" in /*) ;; *) NATIVE_TARGET_DIR="$ROOT/$NATIVE_TARGET_DIR" ;; esac
-WASM_TARGET_DIR="${WASM_TARGET_DIR:-$NATIVE_TARGET_DIR/wasm}"
+# Own dir for this flag set (panic=immediate-abort below): cargo does not key artifacts by
+# RUSTFLAGS, so sharing a dir with another flag set would rebuild std on every switch.
+WASM_TARGET_DIR="${WASM_TARGET_DIR:-$NATIVE_TARGET_DIR/wasm-ia}"
 WASM_CARGO="${WASM_CARGO:-/usr/bin/cargo}"
 WASM_RUSTC="${WASM_RUSTC:-/usr/bin/rustc}"
 WASM_MAX_BYTES="${WASM_MAX_BYTES:-307200}"
@@ -55,6 +61,9 @@ MVP_VALIDATE_FLAGS=(--disable-mutable-globals --disable-saturating-float-to-int
 WASM_OPT_FLAGS=(-Os --mvp-features)
 
 log() { printf '==> %s\n' "$*"; }
+# Whether $1 is one of the remaining arguments. (Not `printf | grep -q`: under pipefail,
+# grep -q exits at the first match and printf's SIGPIPE fails the pipeline.)
+contains() { local x="$1" y; shift; for y in "$@"; do [ "$y" = "$x" ] && return 0; done; return 1; }
 die() { printf 'build-wasm.sh: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1fs", e - s }'; }
@@ -113,7 +122,7 @@ wasm_cargo() {
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
     "$WASM_CARGO" "$@" \
     --config "target.$TARGET.linker=\"wasm-ld\"" \
-    --config "target.$TARGET.rustflags=[\"-C\", \"target-cpu=mvp\", \"-C\", \"link-arg=--allow-undefined\"]"
+    --config "target.$TARGET.rustflags=[\"-C\", \"target-cpu=mvp\", \"-C\", \"link-arg=--allow-undefined\", \"-Zunstable-options\", \"-Cpanic=immediate-abort\"]"
 }
 
 T=$(now)
@@ -176,7 +185,7 @@ T_CHECK=$(since "$T")
 for f in "$ARTIFACTS"/*.wasm; do
   [ -e "$f" ] || continue
   n=$(basename "$f")
-  printf '%s\n' "${expected[@]}" | grep -qxF "$n" || { echo "removing stale $n"; rm -f "$f"; }
+  contains "$n" "${expected[@]}" || { echo "removing stale $n"; rm -f "$f"; }
 done
 
 # ---- 5. checksums + sizes ---------------------------------------------------------------------
@@ -223,7 +232,7 @@ if [ "$WITH_SCHEMA" -eq 1 ]; then
   for d in "$SCHEMA_DIR"/*/; do
     [ -d "$d/raw" ] || continue
     n=$(basename "$d")
-    printf '%s\n' "${keep[@]}" | grep -qxF "$n" || { echo "removing stale schema/$n/"; rm -rf "$d"; }
+    contains "$n" "${keep[@]}" || { echo "removing stale schema/$n/"; rm -rf "$d"; }
   done
 fi
 T_SCHEMA=$(since "$T")

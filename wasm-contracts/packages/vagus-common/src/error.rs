@@ -79,6 +79,9 @@ macro_rules! vagus_errors {
         $vis enum $Enum {
             /// An error of the shared contract frame (roles, pause, ids, migration, std).
             Frame($crate::error::FrameError),
+            /// An error of another Vagus contract this one called, reported with that
+            /// contract's code (not part of this contract's catalog).
+            Callee($crate::error::CalleeError),
             $( $(#[$vmeta])* $Variant { $($field: $fty),* }, )*
         }
 
@@ -96,6 +99,7 @@ macro_rules! vagus_errors {
             pub fn code(&self) -> u16 {
                 match self {
                     Self::Frame(e) => e.code(),
+                    Self::Callee(e) => e.code,
                     $( Self::$Variant { .. } => $code, )*
                 }
             }
@@ -104,6 +108,7 @@ macro_rules! vagus_errors {
             pub fn name(&self) -> &'static str {
                 match self {
                     Self::Frame(e) => e.name(),
+                    Self::Callee(e) => e.name,
                     $( Self::$Variant { .. } => stringify!($Variant), )*
                 }
             }
@@ -127,6 +132,7 @@ macro_rules! vagus_errors {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     Self::Frame(e) => ::core::fmt::Display::fmt(e, f),
+                    Self::Callee(e) => ::core::fmt::Display::fmt(e, f),
                     $(
                         #[allow(unused_variables)]
                         Self::$Variant { $($field),* } => {
@@ -257,6 +263,36 @@ vagus_errors! {
     }
 }
 
+/// An error another Vagus contract raised (or would raise) in a call this contract made,
+/// carried with the callee's own code. Chains redact a failed nested query's text, so a
+/// caller that must report the callee's code rebuilds it from what it can observe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalleeError {
+    pub code: u16,
+    pub name: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for CalleeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "vagus:{} {}: {}", self.code, self.name, self.message)
+    }
+}
+
+/// `reason` arguments (spec/safety-core.md §0 "Reasons"): 1 ..= 256 bytes of UTF-8.
+pub fn validate_reason(reason: &str) -> Result<(), FrameError> {
+    match reason.len() {
+        0 => Err(FrameError::EmptyReason {}),
+        n if n > MAX_REASON_BYTES => Err(FrameError::ReasonTooLong {
+            length: u32::try_from(n).unwrap_or(u32::MAX),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Longest `reason` accepted, in bytes.
+pub const MAX_REASON_BYTES: usize = 256;
+
 impl From<StdError> for FrameError {
     fn from(e: StdError) -> Self {
         FrameError::Std {
@@ -303,6 +339,29 @@ mod tests {
         let std = Sample::from(StdError::generic_err("boom"));
         assert_eq!(std.code(), 1203);
         assert!(std.to_string().starts_with("vagus:1203 Std: "));
+    }
+
+    #[test]
+    fn callee_errors_keep_the_callees_code_and_stay_out_of_the_catalog() {
+        let e = Sample::Callee(CalleeError {
+            code: 6006,
+            name: "ParamCountMismatch",
+            message: "2 != 3".into(),
+        });
+        assert_eq!((e.code(), e.name()), (6006, "ParamCountMismatch"));
+        assert_eq!(e.to_string(), "vagus:6006 ParamCountMismatch: 2 != 3");
+        assert!(Sample::catalog().iter().all(|s| s.code != 6006));
+    }
+
+    #[test]
+    fn reasons_are_one_to_256_bytes() {
+        assert_eq!(validate_reason(""), Err(FrameError::EmptyReason {}));
+        validate_reason("x").unwrap();
+        validate_reason(&"é".repeat(128)).unwrap();
+        assert_eq!(
+            validate_reason(&"é".repeat(129)),
+            Err(FrameError::ReasonTooLong { length: 258 })
+        );
     }
 
     #[test]

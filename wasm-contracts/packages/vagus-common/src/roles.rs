@@ -18,6 +18,16 @@ pub const GUARDIAN: &str = "guardian";
 pub const CONSUMER: &str = "consumer";
 /// Reporters of capability-use outcomes.
 pub const REPORTER: &str = "reporter";
+/// Tone oracles (`ANSStateManager.updateTone`).
+pub const ORACLE: &str = "oracle";
+/// Evidence attestors (`AfferentInbox.postEvidence`).
+pub const ATTESTOR: &str = "attestor";
+/// AI planners, the only callers of issuance (`CapabilityIssuer.issue`).
+pub const PLANNER: &str = "planner";
+/// The reflex arc and incident responders (`CapabilityIssuer.revoke`, `revokeAll`).
+pub const REVOKER: &str = "revoker";
+/// The ANS manager and the inbox (`ReflexArc.onStateTransition`, `onEvidence`).
+pub const NOTIFIER: &str = "notifier";
 
 const HOLDERS: Map<(&str, &Addr), Empty> = Map::new("vagus_role_holders");
 const ADMIN_COUNT: Item<u32> = Item::new("vagus_admin_count");

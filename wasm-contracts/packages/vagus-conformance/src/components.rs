@@ -90,9 +90,114 @@ pub fn circuit_breaker() -> Component {
     }
 }
 
+/// A safety-core component: the same shape as the two above, with a `reply` entry point
+/// (the contracts that call out and continue in a reply) and a coded query error type.
+macro_rules! safety_component {
+    ($fn:ident, $krate:ident, $name:literal, $file:literal, $wasm:literal, reply, { $($op:literal => $resp:ty),* }) => {
+        pub fn $fn() -> Component {
+            use $krate::contract::{execute, instantiate, migrate, query, reply, CONTRACT_NAME};
+            use $krate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
+            use $krate::ContractError;
+            Component {
+                name: $name,
+                spec_file: $file,
+                cw2_name: CONTRACT_NAME,
+                contract: || {
+                    Box::new(
+                        ContractWrapper::new(execute, instantiate, query)
+                            .with_reply(reply)
+                            .with_migrate(migrate),
+                    )
+                },
+                wasm_artifact: $wasm,
+                catalog: <ContractError as CodedError>::catalog,
+                denials: &[],
+                downcast: downcast::<ContractError>,
+                instantiate_schema: || schema_for!(InstantiateMsg),
+                execute_schema: || schema_for!(ExecuteMsg),
+                query_schema: || schema_for!(QueryMsg),
+                query_responses: || QueryMsg::response_schemas().expect("query response schemas"),
+                execute_responses: || BTreeMap::from([$( ($op.to_string(), schema_for!($resp)) ),*]),
+            }
+        }
+    };
+    ($fn:ident, $krate:ident, $name:literal, $file:literal, $wasm:literal, { $($op:literal => $resp:ty),* }) => {
+        pub fn $fn() -> Component {
+            use $krate::contract::{execute, instantiate, migrate, query, CONTRACT_NAME};
+            use $krate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
+            use $krate::ContractError;
+            Component {
+                name: $name,
+                spec_file: $file,
+                cw2_name: CONTRACT_NAME,
+                contract: || {
+                    Box::new(ContractWrapper::new(execute, instantiate, query).with_migrate(migrate))
+                },
+                wasm_artifact: $wasm,
+                catalog: <ContractError as CodedError>::catalog,
+                denials: &[],
+                downcast: downcast::<ContractError>,
+                instantiate_schema: || schema_for!(InstantiateMsg),
+                execute_schema: || schema_for!(ExecuteMsg),
+                query_schema: || schema_for!(QueryMsg),
+                query_responses: || QueryMsg::response_schemas().expect("query response schemas"),
+                execute_responses: || BTreeMap::from([$( ($op.to_string(), schema_for!($resp)) ),*]),
+            }
+        }
+    };
+}
+
+safety_component!(ans_state_manager, ans_state_manager, "ANSStateManager", "ans.json",
+    "ans_state_manager.wasm", reply,
+    { "update_tone" => ans_state_manager::msg::UpdateToneResponse });
+safety_component!(
+    afferent_inbox,
+    afferent_inbox,
+    "AfferentInbox",
+    "afferent-inbox.json",
+    "afferent_inbox.wasm",
+    reply,
+    {}
+);
+safety_component!(
+    vagal_brake,
+    vagal_brake,
+    "VagalBrake",
+    "vagal-brake.json",
+    "vagal_brake.wasm",
+    {}
+);
+safety_component!(capability_issuer, capability_issuer, "CapabilityIssuer",
+    "capability-issuer.json", "capability_issuer.wasm", reply,
+    { "issue" => capability_issuer::msg::IssueResult });
+safety_component!(
+    reflex_arc,
+    reflex_arc,
+    "ReflexArc",
+    "reflex-arc.json",
+    "reflex_arc.wasm",
+    {}
+);
+
 /// Every component with a CosmWasm contract.
 pub fn all() -> Vec<Component> {
-    vec![rate_limiter(), circuit_breaker()]
+    let mut all = vec![
+        rate_limiter(),
+        circuit_breaker(),
+        ans_state_manager(),
+        afferent_inbox(),
+        vagal_brake(),
+        capability_issuer(),
+        reflex_arc(),
+    ];
+    for c in &mut all {
+        c.denials = match c.name {
+            "VagalBrake" => vagal_brake::error::DENIALS,
+            "CapabilityIssuer" => capability_issuer::error::DENIALS,
+            _ => c.denials,
+        };
+    }
+    all
 }
 
 /// The component a vector names.

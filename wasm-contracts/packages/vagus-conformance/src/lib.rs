@@ -4,5 +4,8 @@
 
 pub mod components;
 pub mod runner;
+pub mod safety;
 pub mod spec;
+pub mod system;
+pub mod system_runner;
 pub mod values;

@@ -211,6 +211,9 @@ pub fn spec_vectors() -> (Vec<PathBuf>, Vec<PathBuf>) {
 /// This crate's own development vectors (`fixtures/**/*.json`).
 pub fn fixture_vectors() -> Vec<PathBuf> {
     json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+        .into_iter()
+        .filter(|p| is_conformance_vector(p))
+        .collect()
 }
 
 /// Runs one vector file on a fresh cw-multi-test app; never panics, every problem is a
@@ -256,22 +259,22 @@ pub fn run_vector_on(file: &Path, vector: &Value, backend: &mut dyn ChainBackend
     outcome
 }
 
-struct Run<'a> {
-    chain: &'a mut dyn ChainBackend,
-    addr: String,
-    spec: &'a ComponentSpec,
-    actors: Actors,
+pub(crate) struct Run<'a> {
+    pub(crate) chain: &'a mut dyn ChainBackend,
+    pub(crate) addr: String,
+    pub(crate) spec: &'a ComponentSpec,
+    pub(crate) actors: Actors,
 }
 
 impl Run<'_> {
-    fn codec(&self) -> Codec<'_> {
+    pub(crate) fn codec(&self) -> Codec<'_> {
         Codec {
             spec: self.spec,
             actors: &self.actors,
         }
     }
 
-    fn actor(&mut self, name: &str) -> Addr {
+    pub(crate) fn actor(&mut self, name: &str) -> Addr {
         let name = name.trim_start_matches('@');
         if let Some(a) = self.actors.get(name) {
             return a.clone();
@@ -282,7 +285,7 @@ impl Run<'_> {
     }
 
     /// A vector's `args` → the CosmWasm message body (snake_case keys, wasm values).
-    fn wasm_args(&self, op: &Operation, args: Option<&Value>) -> Result<Value> {
+    pub(crate) fn wasm_args(&self, op: &Operation, args: Option<&Value>) -> Result<Value> {
         let mut out = Map::new();
         if let Some(args) = args {
             let obj = args
@@ -302,7 +305,12 @@ impl Run<'_> {
     }
 
     /// The contract's events of a response, canonical (`{name, fields}` with spec names).
-    fn events(&self, res: &CallOutcome, in_step: bool, emitted: &mut Vec<Emitted>) -> Vec<Value> {
+    pub(crate) fn events(
+        &self,
+        res: &CallOutcome,
+        in_step: bool,
+        emitted: &mut Vec<Emitted>,
+    ) -> Vec<Value> {
         let mut out = Vec::new();
         for e in &res.events {
             let Some(ty) = e.ty.strip_prefix("wasm-") else {
@@ -338,7 +346,7 @@ impl Run<'_> {
     }
 
     /// A vector's expected events, canonical.
-    fn expected_events(&self, expected: Option<&Value>) -> Vec<Value> {
+    pub(crate) fn expected_events(&self, expected: Option<&Value>) -> Vec<Value> {
         let Some(list) = expected.and_then(Value::as_array) else {
             return vec![];
         };
@@ -359,7 +367,7 @@ impl Run<'_> {
     }
 
     /// An operation's return value from CosmWasm JSON, canonical with spec names.
-    fn actual_result(&self, op: &Operation, v: &Value) -> Value {
+    pub(crate) fn actual_result(&self, op: &Operation, v: &Value) -> Value {
         match single_struct(self.spec, op) {
             Some(ty) => self.codec().canon_actual(&ty, v),
             None => self.codec().canon_actual_fields(&op.returns, v),
@@ -368,7 +376,7 @@ impl Run<'_> {
 
     /// A vector's expected return value, canonical. A single-struct return may be written
     /// as the struct itself or wrapped under the return's name.
-    fn expected_result(&self, op: &Operation, v: &Value) -> Value {
+    pub(crate) fn expected_result(&self, op: &Operation, v: &Value) -> Value {
         match single_struct(self.spec, op) {
             Some(ty) => {
                 let ret = &op.returns[0].name;
@@ -400,14 +408,14 @@ fn single_struct(spec: &ComponentSpec, op: &Operation) -> Option<String> {
 
 /// `(code, name)` of a failed execute: the contract error if it downcasts, else the first
 /// `vagus:<code> <Name>` in the error chain.
-fn error_code(component: &Component, err: &anyhow::Error) -> Option<(u16, String)> {
+pub(crate) fn error_code(component: &Component, err: &anyhow::Error) -> Option<(u16, String)> {
     (component.downcast)(err).or_else(|| {
         err.chain()
             .find_map(|e| vagus_common::error::parse_code(&e.to_string()))
     })
 }
 
-fn pretty(v: &Value) -> String {
+pub(crate) fn pretty(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 

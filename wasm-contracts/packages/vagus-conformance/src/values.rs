@@ -213,7 +213,9 @@ impl Codec<'_> {
             },
             "bool" => bool_or_raw(v),
             // An unset optional address: `null` in a response, "" in an event attribute.
-            "address" if v.is_null() || v.as_str() == Some("") => Value::Null,
+            // (`"null"`: a chain refuses empty attribute values, so CosmWasm events spell an
+            // unset link `null`.)
+            "address" if v.is_null() || matches!(v.as_str(), Some("" | "null")) => Value::Null,
             "address" => match v.as_str().and_then(|s| self.actors.name_of(s)) {
                 Some(name) => Value::String(format!("@{name}")),
                 None => v.clone(),

@@ -5,8 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use vagus_conformance::components::{self, Component};
-use vagus_conformance::runner::{fixture_vectors, run_files, spec_vectors, Emitted};
+use vagus_conformance::runner::{
+    fixture_vectors, run_files, spec_vectors, Emitted, MultiTestBackend,
+};
 use vagus_conformance::spec::{snake_case, ComponentSpec, Operation};
+use vagus_conformance::system_runner::{run_system_files_on, system_fixtures, system_vectors};
 
 fn spec_of(c: &Component) -> ComponentSpec {
     ComponentSpec::load(c.spec_file).unwrap()
@@ -262,7 +265,18 @@ fn emitted_by(files: &[std::path::PathBuf]) -> Vec<Emitted> {
 fn all_emitted() -> Vec<Emitted> {
     let (mut files, _) = spec_vectors();
     files.extend(fixture_vectors());
-    emitted_by(&files)
+    let mut emitted = emitted_by(&files);
+    emitted.extend(system_emitted(&system_vectors()));
+    emitted.extend(system_emitted(&system_fixtures()));
+    emitted
+}
+
+/// Events of the system vectors (and fixtures), attributed to their emitting component.
+fn system_emitted(files: &[std::path::PathBuf]) -> Vec<Emitted> {
+    run_system_files_on(files, || Ok(MultiTestBackend::default()))
+        .into_iter()
+        .flat_map(|o| o.emitted)
+        .collect()
 }
 
 #[test]
@@ -308,7 +322,8 @@ fn seen_in_steps<'a>(emitted: &'a [Emitted], component: &str) -> BTreeSet<&'a st
 #[test]
 fn every_spec_event_is_emitted_by_some_vector_step() {
     let emitted = all_emitted();
-    let from_spec_vectors = emitted_by(&spec_vectors().0);
+    let mut from_spec_vectors = emitted_by(&spec_vectors().0);
+    from_spec_vectors.extend(system_emitted(&system_vectors()));
     let mut problems = Vec::new();
     for c in components::all() {
         let spec = spec_of(&c);

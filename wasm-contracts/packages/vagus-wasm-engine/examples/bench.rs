@@ -1053,6 +1053,275 @@ fn args(root: &Path) -> Result<Args> {
     Ok(a)
 }
 
+/// The safety-core rows (issue 3 item 10): the seven compiled artifacts deployed and wired
+/// as `vagus_conformance::system` does (the deployment the engine tests use), each row one
+/// transaction measured in the VM and in SDK gas.
+fn bench_safety_core(rows: &mut Vec<Row>, t0: u64) -> Result<Vec<Artifact>> {
+    use vagus_conformance::system::{action, root, System};
+    let mut s = System::deploy(
+        EngineBackend::fresh()?,
+        &[(
+            RL,
+            json!({"default_config": {"capacity": 100000, "window": 60, "buckets": 6}}),
+        )],
+    )?;
+    s.height = HEIGHT0;
+    s.at(1000);
+    let checksums = checksums_txt()?;
+    let artifacts = vagus_conformance::system::COMPONENTS
+        .iter()
+        .skip(2)
+        .map(|name| {
+            let c = vagus_conformance::components::by_name(name).expect("component");
+            let wasm = std::fs::read(artifacts_dir().join(c.wasm_artifact))?;
+            let listed = checksums
+                .iter()
+                .find(|(_, f)| f == c.wasm_artifact)
+                .map(|(c, _)| c.clone())
+                .unwrap_or_default();
+            let code_id = s
+                .chain
+                .engine
+                .contract_info(&s.addr(name))
+                .map(|i| i.code_id)
+                .unwrap_or_default();
+            Ok(Artifact {
+                file: c.wasm_artifact.to_string(),
+                bytes: wasm.len(),
+                sha256: listed.clone(),
+                stored_checksum: listed,
+                code_id,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let _ = t0;
+
+    fn row(
+        rows: &mut Vec<Row>,
+        component: &'static str,
+        operation: &'static str,
+        scenario: &str,
+        msg: &Value,
+        out: &TxOutcome,
+    ) {
+        let b = out.gas.breakdown;
+        rows.push(Row {
+            component,
+            operation,
+            wasm_msg: msg
+                .as_object()
+                .and_then(|o| o.keys().next())
+                .cloned()
+                .unwrap_or_default(),
+            scenario: scenario.to_string(),
+            vm_gas: out.gas.vm,
+            sdk_gas: out.gas.sdk,
+            sdk_breakdown: SdkBreakdown {
+                setup: b.setup,
+                storage: b.storage,
+                wasm: b.wasm,
+                events: b.events,
+            },
+            allowed: None,
+            state_after: None,
+        });
+    }
+    let measure = |s: &mut System<EngineBackend>,
+                   rows: &mut Vec<Row>,
+                   actor: &str,
+                   on: &'static str,
+                   operation: &'static str,
+                   scenario: &str,
+                   msg: Value|
+     -> Result<TxOutcome> {
+        s.advance(1);
+        let sender = s.actor(actor);
+        let contract = s.addr(on);
+        let out = s
+            .chain
+            .engine
+            .execute(&sender, &contract, &serde_json::to_vec(&msg)?, None)
+            .map_err(|f| anyhow!("{on} {operation} ({scenario}): {f}"))?;
+        row(rows, on, operation, scenario, &msg, &out);
+        Ok(out)
+    };
+    let issue = |s: &System<EngineBackend>, executor: u64, nonce: u64| -> Value {
+        let mut intent = s.intent(nonce, [1, 100, 100], 600);
+        intent["executor_id"] = json!(executor.to_string());
+        intent["not_before"] = json!((s.now + 1).to_string());
+        intent["not_after"] = json!((s.now + 600).to_string());
+        json!({"issue": {"intent": intent}})
+    };
+    let issued = |out: &TxOutcome| -> Result<()> {
+        let data: Value =
+            serde_json::from_slice(out.data.as_ref().map(|d| d.as_slice()).unwrap_or(b"null"))?;
+        ensure!(data["issued"] == json!(true), "not issued: {data}");
+        Ok(())
+    };
+    const ISS: &str = "CapabilityIssuer";
+    let msg = issue(&s, 1, 1);
+    let out = measure(
+        &mut s,
+        rows,
+        "planner",
+        ISS,
+        "issue",
+        "SAFE, first for the pair",
+        msg,
+    )?;
+    issued(&out)?;
+    let msg = issue(&s, 1, 2);
+    let out = measure(
+        &mut s,
+        rows,
+        "planner",
+        ISS,
+        "issue",
+        "SAFE, steady state",
+        msg,
+    )?;
+    issued(&out)?;
+    let tone = |ppm: u32| json!({"update_tone": {"executor_id": "1", "tone_ppm": ppm}});
+    measure(
+        &mut s,
+        rows,
+        "oracle",
+        "ANSStateManager",
+        "updateTone",
+        "no transition",
+        tone(100_000),
+    )?;
+    measure(
+        &mut s,
+        rows,
+        "oracle",
+        "ANSStateManager",
+        "updateTone",
+        "no transition (danger streak 1)",
+        tone(600_000),
+    )?;
+    let out = measure(
+        &mut s,
+        rows,
+        "oracle",
+        "ANSStateManager",
+        "updateTone",
+        "transition SAFE to DANGER (reflex notified, fires, revokeAll)",
+        tone(600_000),
+    )?;
+    ensure!(
+        out.events.iter().any(|e| e.ty == "wasm-all_revoked"),
+        "the DANGER reflex did not revoke"
+    );
+    // A second pair (action 2) for a first-in-DANGER issue.
+    s.exec_ok(
+        "admin",
+        "VagalBrake",
+        json!({"set_action_schema": {"action_id": action(2), "params": [
+            {"name": "tool", "brakeable": false, "cap": "10"},
+            {"name": "force", "brakeable": true, "cap": "800"},
+            {"name": "speed", "brakeable": true, "cap": "500"}]}}),
+    )?;
+    let mut msg = issue(&s, 1, 3);
+    msg["issue"]["intent"]["action_id"] = json!(action(2));
+    let out = measure(
+        &mut s,
+        rows,
+        "planner",
+        ISS,
+        "issue",
+        "DANGER, first for the pair",
+        msg,
+    )?;
+    issued(&out)?;
+    let mut msg = issue(&s, 1, 4);
+    msg["issue"]["intent"]["action_id"] = json!(action(2));
+    let out = measure(
+        &mut s,
+        rows,
+        "planner",
+        ISS,
+        "issue",
+        "DANGER, steady state",
+        msg,
+    )?;
+    issued(&out)?;
+    let evidence = json!({"post_evidence": {"executor_id": "1", "state_root": root(1), "metrics": {
+        "sequence": "2", "risk_ppm": 1000, "force_milli_n": "10", "velocity_milli_mps": "10",
+        "temperature_milli_c": "20000"}}});
+    measure(
+        &mut s,
+        rows,
+        "attestor",
+        "AfferentInbox",
+        "postEvidence",
+        "CBOR + sha256 + keccak256, reflex notified (below thresholds)",
+        evidence,
+    )?;
+    measure(
+        &mut s,
+        rows,
+        "revoker",
+        ISS,
+        "revoke",
+        "one token",
+        json!({"revoke": {"token_id": "4", "reason": "bench"}}),
+    )?;
+    // revokeAll with 1 / 10 / 100 / 1,000 tokens: one executor each.
+    for (i, n) in [1u64, 10, 100, 1000].into_iter().enumerate() {
+        let executor = 10 + i as u64;
+        let account = s.actor(&format!("robot{executor}"));
+        s.exec_ok(
+            "admin",
+            ISS,
+            json!({"register_executor": {"executor_id": executor.to_string(), "account": account}}),
+        )?;
+        s.exec_ok(
+            "attestor",
+            "AfferentInbox",
+            json!({"post_evidence": {"executor_id": executor.to_string(), "state_root": root(1),
+                "metrics": {"sequence": "1", "risk_ppm": 0, "force_milli_n": "0",
+                "velocity_milli_mps": "0", "temperature_milli_c": "0"}}}),
+        )?;
+        for nonce in 1..=n {
+            let mut intent = s.intent(nonce, [1, 100, 100], 600);
+            intent["executor_id"] = json!(executor.to_string());
+            let (r, _) = s.issue_intent(intent)?;
+            ensure!(r["issued"] == json!(true), "{r}");
+        }
+        let reason =
+            json!({"revoke_all": {"executor_id": executor.to_string(), "reason": "bench"}});
+        measure(
+            &mut s,
+            rows,
+            "revoker",
+            ISS,
+            "revokeAll",
+            &format!("{n} tokens"),
+            reason,
+        )?;
+    }
+    measure(
+        &mut s,
+        rows,
+        "guardian",
+        "ReflexArc",
+        "trigger",
+        "manual (revokeAll through the issuer)",
+        json!({"trigger": {"executor_id": "1", "reason": "bench"}}),
+    )?;
+    let flat: Vec<u64> = rows
+        .iter()
+        .filter(|r| r.operation == "revokeAll")
+        .map(|r| r.vm_gas)
+        .collect();
+    ensure!(
+        flat.windows(2).all(|w| w[0] == w[1]),
+        "revokeAll VM gas is not flat over 1/10/100/1000 tokens: {flat:?}"
+    );
+    Ok(artifacts)
+}
+
 fn main() -> Result<()> {
     let started = Instant::now();
     let root = repo_root();
@@ -1113,7 +1382,8 @@ fn main() -> Result<()> {
     let occupancy = bench_rate_limiter(&mut b, &rl, &spec, t0, fill_sizes)?;
     let fills = &occupancy.fills;
     bench_circuit_breaker(&mut b, &cb, &spec, t0 + 100_000)?;
-    let rows = b.rows;
+    let mut rows = b.rows;
+    let core_artifacts = bench_safety_core(&mut rows, t0)?;
 
     println!("{}", table(&rows));
     println!(
@@ -1286,7 +1556,7 @@ fn main() -> Result<()> {
             block_height_start: HEIGHT0,
             block_time_origin: t0,
         },
-        artifacts: vec![rl_art, cb_art],
+        artifacts: vec![rl_art, cb_art].into_iter().chain(core_artifacts).collect(),
         deploy: vec![
             Deploy {
                 component: RL,

@@ -1,0 +1,218 @@
+//! The autonomic state machine of one executor (spec/safety-core.md §1.3): streaks,
+//! inclusive thresholds, escalation without dwell, relaxation after the dwell, SHUTDOWN
+//! left only by the governance override.
+
+use cosmwasm_schema::cw_serde;
+
+use crate::error::ContractError;
+use crate::msg::{Config, Guard};
+
+pub const SAFE: u8 = 0;
+pub const DANGER: u8 = 1;
+pub const SHUTDOWN: u8 = 2;
+
+/// Highest tone and threshold, in ppm.
+pub const MAX_PPM: u32 = 1_000_000;
+/// Largest reading count of each streak.
+pub const MAX_READINGS: u32 = 1_000;
+/// Longest dwell, in seconds (30 days).
+pub const MAX_DWELL: u32 = 2_592_000;
+/// 100 % in basis points.
+pub const FULL_FACTOR_BP: u16 = 10_000;
+
+/// `StateTransition.cause`.
+pub const CAUSE_READINGS: u8 = 1;
+pub const CAUSE_OVERRIDE: u8 = 2;
+
+/// Per-executor record; a never-seen executor is SAFE with zeros.
+#[cw_serde]
+#[derive(Copy, Default, Eq)]
+pub struct Executor {
+    pub state: u8,
+    pub tone_ppm: u32,
+    pub danger_streak: u32,
+    pub shutdown_streak: u32,
+    pub safe_streak: u32,
+    pub entered_at: u64,
+    pub updated_at: u64,
+}
+
+/// Validation order: thresholds, reading counts (danger, shutdown, safe), dwell.
+pub fn validate_config(c: &Config) -> Result<(), ContractError> {
+    if !(c.safe_return_ppm < c.danger_enter_ppm
+        && c.danger_enter_ppm <= c.shutdown_enter_ppm
+        && c.shutdown_enter_ppm <= MAX_PPM)
+    {
+        return Err(ContractError::InvalidThresholds {
+            safe_return_ppm: c.safe_return_ppm,
+            danger_enter_ppm: c.danger_enter_ppm,
+            shutdown_enter_ppm: c.shutdown_enter_ppm,
+        });
+    }
+    for value in [c.danger_readings, c.shutdown_readings, c.safe_readings] {
+        if value == 0 || value > MAX_READINGS {
+            return Err(ContractError::InvalidReadingCount { value });
+        }
+    }
+    if c.min_dwell > MAX_DWELL {
+        return Err(ContractError::InvalidDwell { value: c.min_dwell });
+    }
+    Ok(())
+}
+
+/// `state <= 2`, else `InvalidState`.
+pub fn validate_state(state: u8) -> Result<u8, ContractError> {
+    if state > SHUTDOWN {
+        return Err(ContractError::InvalidState { value: state });
+    }
+    Ok(state)
+}
+
+/// `setGuard` checks after the state: factor, then SHUTDOWN must block.
+pub fn validate_guard(state: u8, guard: &Guard) -> Result<(), ContractError> {
+    if guard.factor_bp > FULL_FACTOR_BP {
+        return Err(ContractError::InvalidGuardFactor {
+            value: guard.factor_bp,
+        });
+    }
+    if state == SHUTDOWN && guard.allowed {
+        return Err(ContractError::ShutdownMustBlock {});
+    }
+    Ok(())
+}
+
+/// SAFE `{10000, true}`, DANGER `{5000, true}`, SHUTDOWN `{0, false}`.
+pub fn default_guard(state: u8) -> Guard {
+    match state {
+        SAFE => Guard {
+            factor_bp: 10_000,
+            allowed: true,
+        },
+        DANGER => Guard {
+            factor_bp: 5_000,
+            allowed: true,
+        },
+        _ => Guard {
+            factor_bp: 0,
+            allowed: false,
+        },
+    }
+}
+
+fn streak(current: u32, hit: bool) -> u32 {
+    if hit {
+        current.saturating_add(1)
+    } else {
+        0
+    }
+}
+
+impl Executor {
+    /// One tone reading at `t`; returns `Some(from)` when the state changed.
+    pub fn read(&mut self, c: &Config, tone_ppm: u32, t: u64) -> Option<u8> {
+        self.tone_ppm = tone_ppm;
+        self.updated_at = t;
+        self.shutdown_streak = streak(self.shutdown_streak, tone_ppm >= c.shutdown_enter_ppm);
+        self.danger_streak = streak(self.danger_streak, tone_ppm >= c.danger_enter_ppm);
+        self.safe_streak = streak(self.safe_streak, tone_ppm <= c.safe_return_ppm);
+        let to = match self.state {
+            SAFE if self.shutdown_streak >= c.shutdown_readings => SHUTDOWN,
+            SAFE if self.danger_streak >= c.danger_readings => DANGER,
+            DANGER if self.shutdown_streak >= c.shutdown_readings => SHUTDOWN,
+            DANGER
+                if self.safe_streak >= c.safe_readings
+                    && t >= self.entered_at.saturating_add(u64::from(c.min_dwell)) =>
+            {
+                SAFE
+            }
+            other => other,
+        };
+        if to == self.state {
+            return None;
+        }
+        let from = self.state;
+        self.state = to;
+        self.entered_at = t;
+        Some(from)
+    }
+
+    /// The governance override: new state, streaks cleared.
+    pub fn set_override(&mut self, to: u8, t: u64) {
+        self.state = to;
+        self.entered_at = t;
+        self.danger_streak = 0;
+        self.shutdown_streak = 0;
+        self.safe_streak = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config {
+            danger_enter_ppm: 600_000,
+            shutdown_enter_ppm: 900_000,
+            safe_return_ppm: 400_000,
+            danger_readings: 2,
+            shutdown_readings: 2,
+            safe_readings: 3,
+            min_dwell: 60,
+        }
+    }
+
+    #[test]
+    fn thresholds_are_inclusive_and_escalation_ignores_dwell() {
+        let c = config();
+        let mut e = Executor::default();
+        assert_eq!(e.read(&c, 600_000, 10), None);
+        assert_eq!(e.read(&c, 600_000, 11), Some(SAFE));
+        assert_eq!((e.state, e.entered_at), (DANGER, 11));
+        assert_eq!(e.read(&c, 900_000, 12), None);
+        // One second after entering DANGER: the dwell does not delay escalation.
+        assert_eq!(e.read(&c, 1_000_000, 12), Some(DANGER));
+        assert_eq!(e.state, SHUTDOWN);
+        for t in 13..20 {
+            assert_eq!(e.read(&c, 0, t), None, "readings never leave SHUTDOWN");
+        }
+    }
+
+    #[test]
+    fn relaxing_waits_for_the_dwell_inclusive() {
+        let c = config();
+        let mut e = Executor {
+            state: DANGER,
+            entered_at: 100,
+            ..Default::default()
+        };
+        assert_eq!(e.read(&c, 400_000, 150), None);
+        assert_eq!(e.read(&c, 400_000, 155), None);
+        assert_eq!(e.read(&c, 400_000, 159), None, "streak 3 but t < 160");
+        assert_eq!(e.read(&c, 400_000, 160), Some(DANGER));
+        assert_eq!(e.state, SAFE);
+        assert_eq!(e.safe_streak, 4, "streaks are not reset by a transition");
+    }
+
+    #[test]
+    fn validation_order_is_thresholds_counts_dwell() {
+        let mut c = config();
+        c.safe_return_ppm = 600_000;
+        c.danger_readings = 0;
+        assert_eq!(validate_config(&c).unwrap_err().code(), 4001);
+        c.safe_return_ppm = 1;
+        c.shutdown_readings = 1001;
+        c.min_dwell = 2_592_001;
+        assert_eq!(
+            validate_config(&c).unwrap_err(),
+            ContractError::InvalidReadingCount { value: 0 }
+        );
+        c.danger_readings = 1;
+        assert_eq!(
+            validate_config(&c).unwrap_err(),
+            ContractError::InvalidReadingCount { value: 1001 }
+        );
+        c.shutdown_readings = 1000;
+        assert_eq!(validate_config(&c).unwrap_err().code(), 4003);
+    }
+}

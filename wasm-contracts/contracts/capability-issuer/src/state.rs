@@ -1,0 +1,307 @@
+//! Storage of the CapabilityIssuer.
+//!
+//! The records read and written on every issue (token, executor, pending intent, links)
+//! are fixed-layout binary values, not JSON: a JSON `[u8; 32]` is an array of 32 numbers,
+//! costly to store and to parse, and serde's code for each record would push the artifact
+//! past the 300 KB limit. Layouts are drawn beside each codec; all integers big-endian.
+
+use cosmwasm_std::{Addr, StdError, StdResult, Storage};
+use cw_storage_plus::{Item, Map};
+
+use crate::msg::Config;
+
+pub const CONFIG: Item<Config> = Item::new("config");
+/// Per executor: the epoch its valid tokens carry. A token is valid only while its epoch
+/// equals this one, so `revoke_all` is one small write of its own, whatever the number of
+/// tokens and whatever the executor's counters hold.
+pub const EPOCHS: Map<u64, u64> = Map::new("epochs");
+pub const TOTAL_SUPPLY: Item<u64> = Item::new("total_supply");
+pub const BALANCES: Map<&Addr, u64> = Map::new("balances");
+
+const LINKS_KEY: &[u8] = b"links";
+const PENDING_KEY: &[u8] = b"pending";
+const TOKEN_PREFIX: &[u8] = b"t";
+const EXECUTOR_PREFIX: &[u8] = b"e";
+
+fn corrupt(what: &str) -> StdError {
+    StdError::generic_err(format!("corrupt {what} record"))
+}
+
+fn key(prefix: &[u8], id: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(prefix.len() + 8);
+    k.extend_from_slice(prefix);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// A cursor over a fixed-layout record.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Some(head)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_be_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn b32(&mut self) -> Option<[u8; 32]> {
+        self.take(32)?.try_into().ok()
+    }
+}
+
+/// The validated links (all five are set together).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkAddrs {
+    pub ans: Addr,
+    pub inbox: Addr,
+    pub brake: Addr,
+    pub breaker: Addr,
+    pub rate_limiter: Addr,
+}
+
+/// `ans \n inbox \n brake \n breaker \n rate_limiter` (bech32 never holds a newline).
+pub fn save_links(storage: &mut dyn Storage, l: &LinkAddrs) {
+    let text = [&l.ans, &l.inbox, &l.brake, &l.breaker, &l.rate_limiter]
+        .map(Addr::as_str)
+        .join("\n");
+    storage.set(LINKS_KEY, text.as_bytes());
+}
+
+pub fn load_links(storage: &dyn Storage) -> StdResult<Option<LinkAddrs>> {
+    let Some(raw) = storage.get(LINKS_KEY) else {
+        return Ok(None);
+    };
+    let text = String::from_utf8(raw).map_err(|_| corrupt("links"))?;
+    let mut it = text.split('\n').map(Addr::unchecked);
+    let mut next = || it.next().ok_or_else(|| corrupt("links"));
+    Ok(Some(LinkAddrs {
+        ans: next()?,
+        inbox: next()?,
+        brake: next()?,
+        breaker: next()?,
+        rate_limiter: next()?,
+    }))
+}
+
+/// Per executor (its epoch lives apart, in [`EPOCHS`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExecutorRecord {
+    pub registered: bool,
+    pub account: Option<Addr>,
+    pub last_nonce: u64,
+    pub paused: bool,
+    pub requests: u64,
+    pub issued: u64,
+    pub denied: u64,
+}
+
+// flags(1: bit0 registered, bit1 paused) | last_nonce(8) | requests(8) | issued(8) |
+// denied(8) | account (UTF-8, the rest; empty = none)
+pub fn load_executor(storage: &dyn Storage, id: u64) -> StdResult<ExecutorRecord> {
+    let Some(raw) = storage.get(&key(EXECUTOR_PREFIX, id)) else {
+        return Ok(ExecutorRecord::default());
+    };
+    let mut r = Reader(&raw);
+    let mut read = || -> Option<ExecutorRecord> {
+        let flags = r.u8()?;
+        let (last_nonce, requests, issued, denied) = (r.u64()?, r.u64()?, r.u64()?, r.u64()?);
+        let account = std::str::from_utf8(r.0).ok()?;
+        Some(ExecutorRecord {
+            registered: flags & 1 != 0,
+            paused: flags & 2 != 0,
+            last_nonce,
+            requests,
+            issued,
+            denied,
+            account: (!account.is_empty()).then(|| Addr::unchecked(account)),
+        })
+    };
+    read().ok_or_else(|| corrupt("executor"))
+}
+
+pub fn save_executor(storage: &mut dyn Storage, id: u64, e: &ExecutorRecord) {
+    let account = e.account.as_ref().map_or("", Addr::as_str);
+    let mut v = Vec::with_capacity(33 + account.len());
+    v.push(u8::from(e.registered) | u8::from(e.paused) << 1);
+    for n in [e.last_nonce, e.requests, e.issued, e.denied] {
+        v.extend_from_slice(&n.to_be_bytes());
+    }
+    v.extend_from_slice(account.as_bytes());
+    storage.set(&key(EXECUTOR_PREFIX, id), &v);
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub executor_id: u64,
+    pub action_id: [u8; 32],
+    pub epoch: u64,
+    pub issued_at: u64,
+    pub expires_at: u64,
+    pub revoked: bool,
+    pub outcome_reported: bool,
+}
+
+// executor_id(8) | action_id(32) | epoch(8) | issued_at(8) | expires_at(8) |
+// flags(1: bit0 revoked, bit1 outcome_reported)  = 65 bytes
+pub fn load_token(storage: &dyn Storage, id: u64) -> StdResult<Option<Token>> {
+    let Some(raw) = storage.get(&key(TOKEN_PREFIX, id)) else {
+        return Ok(None);
+    };
+    let mut r = Reader(&raw);
+    let mut read = || -> Option<Token> {
+        let t = Token {
+            executor_id: r.u64()?,
+            action_id: r.b32()?,
+            epoch: r.u64()?,
+            issued_at: r.u64()?,
+            expires_at: r.u64()?,
+            revoked: false,
+            outcome_reported: false,
+        };
+        let flags = r.u8()?;
+        Some(Token {
+            revoked: flags & 1 != 0,
+            outcome_reported: flags & 2 != 0,
+            ..t
+        })
+    };
+    read().map(Some).ok_or_else(|| corrupt("token"))
+}
+
+pub fn save_token(storage: &mut dyn Storage, id: u64, t: &Token) {
+    let mut v = Vec::with_capacity(65);
+    v.extend_from_slice(&t.executor_id.to_be_bytes());
+    v.extend_from_slice(&t.action_id);
+    for n in [t.epoch, t.issued_at, t.expires_at] {
+        v.extend_from_slice(&n.to_be_bytes());
+    }
+    v.push(u8::from(t.revoked) | u8::from(t.outcome_reported) << 1);
+    storage.set(&key(TOKEN_PREFIX, id), &v);
+}
+
+/// An intent between its breaker and rate-limiter replies: what the mint still needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub executor_id: u64,
+    pub action_id: [u8; 32],
+    pub nonce: u64,
+    pub ttl: u32,
+    pub state: u8,
+    pub params_sha256: [u8; 32],
+    pub params_keccak256: [u8; 32],
+    pub limits_sha256: [u8; 32],
+    pub limits_keccak256: [u8; 32],
+}
+
+// executor_id(8) | action_id(32) | nonce(8) | ttl(4) | state(1) | 4 hashes (4 × 32) = 181
+pub fn load_pending(storage: &dyn Storage) -> StdResult<Pending> {
+    let raw = storage
+        .get(PENDING_KEY)
+        .ok_or_else(|| StdError::generic_err("no intent is pending"))?;
+    let mut r = Reader(&raw);
+    let mut read = || -> Option<Pending> {
+        Some(Pending {
+            executor_id: r.u64()?,
+            action_id: r.b32()?,
+            nonce: r.u64()?,
+            ttl: r.u32()?,
+            state: r.u8()?,
+            params_sha256: r.b32()?,
+            params_keccak256: r.b32()?,
+            limits_sha256: r.b32()?,
+            limits_keccak256: r.b32()?,
+        })
+    };
+    read().ok_or_else(|| corrupt("pending"))
+}
+
+pub fn save_pending(storage: &mut dyn Storage, p: &Pending) {
+    let mut v = Vec::with_capacity(181);
+    v.extend_from_slice(&p.executor_id.to_be_bytes());
+    v.extend_from_slice(&p.action_id);
+    v.extend_from_slice(&p.nonce.to_be_bytes());
+    v.extend_from_slice(&p.ttl.to_be_bytes());
+    v.push(p.state);
+    for h in [
+        &p.params_sha256,
+        &p.params_keccak256,
+        &p.limits_sha256,
+        &p.limits_keccak256,
+    ] {
+        v.extend_from_slice(h);
+    }
+    storage.set(PENDING_KEY, &v);
+}
+
+pub fn remove_pending(storage: &mut dyn Storage) {
+    storage.remove(PENDING_KEY);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::MockStorage;
+
+    #[test]
+    fn records_round_trip() {
+        let mut s = MockStorage::new();
+        let t = Token {
+            executor_id: 7,
+            action_id: [9; 32],
+            epoch: 3,
+            issued_at: 10,
+            expires_at: 70,
+            revoked: false,
+            outcome_reported: true,
+        };
+        save_token(&mut s, 1, &t);
+        assert_eq!(s.get(&key(TOKEN_PREFIX, 1)).unwrap().len(), 65);
+        assert_eq!(load_token(&s, 1).unwrap(), Some(t));
+        assert_eq!(load_token(&s, 2).unwrap(), None);
+        let e = ExecutorRecord {
+            registered: true,
+            account: Some(Addr::unchecked("wasm1robot")),
+            last_nonce: 5,
+            paused: true,
+            requests: 1,
+            issued: 2,
+            denied: 3,
+        };
+        save_executor(&mut s, 1, &e);
+        assert_eq!(load_executor(&s, 1).unwrap(), e);
+        assert_eq!(load_executor(&s, 2).unwrap(), ExecutorRecord::default());
+        let p = Pending {
+            executor_id: 1,
+            action_id: [1; 32],
+            nonce: 2,
+            ttl: 3,
+            state: 1,
+            params_sha256: [4; 32],
+            params_keccak256: [5; 32],
+            limits_sha256: [6; 32],
+            limits_keccak256: [7; 32],
+        };
+        save_pending(&mut s, &p);
+        assert_eq!(load_pending(&s).unwrap(), p);
+        let l = LinkAddrs {
+            ans: Addr::unchecked("a"),
+            inbox: Addr::unchecked("b"),
+            brake: Addr::unchecked("c"),
+            breaker: Addr::unchecked("d"),
+            rate_limiter: Addr::unchecked("e"),
+        };
+        save_links(&mut s, &l);
+        assert_eq!(load_links(&s).unwrap(), Some(l));
+    }
+}
