@@ -1,4 +1,6 @@
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import path from "node:path";
+
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import { subtask, type HardhatUserConfig } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
@@ -28,6 +30,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
     version: args.solcVersion,
     longVersion,
   };
+});
+
+/**
+ * test/e2e/ needs running localnets (`npm run test:e2e`); a bare `hardhat test` leaves it
+ * out. Naming its files explicitly runs them.
+ */
+subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files: string[] = await runSuper(args);
+  if (args.testFiles.length > 0) return files;
+  const e2e = path.join(__dirname, "test", "e2e") + path.sep;
+  return files.filter((f) => !path.resolve(f).startsWith(e2e));
 });
 
 /** Public networks exist only when their RPC URL is set; the key is never printed. */
