@@ -2,6 +2,8 @@
 /* tslint:disable */
 /* eslint-disable */
 export * as access from "./access";
+export * as governance from "./governance";
 export * as interfaces from "./interfaces";
 export * as proxy from "./proxy";
+export * as token from "./token";
 export * as utils from "./utils";
