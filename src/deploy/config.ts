@@ -102,6 +102,8 @@ export interface ResolveOptions {
   evmUrl?: string;
   env?: NodeJS.ProcessEnv;
   networksFile?: string;
+  /** False for read-only commands (verify): a missing CosmWasm key is not a problem. */
+  requireKey?: boolean;
 }
 
 /** Resolves and validates everything a deployment needs; throws ConfigError listing each problem. */
@@ -156,7 +158,7 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
       if ((statSync(candidate).mode & 0o077) !== 0) {
         problems.push(`${candidate} is readable by other users: chmod 600 it`);
       }
-    } else {
+    } else if (opts.requireKey !== false) {
       const ways = [
         def.mnemonicEnv && `${def.mnemonicEnv} (the mnemonic)`,
         def.keyFileEnv && `${def.keyFileEnv} (a file holding it)`,

@@ -29,6 +29,8 @@ export interface EvmArtifact {
   abi: InterfaceAbi;
   bytecode: string;
   deployedBytecode: string;
+  /** Byte ranges of immutables in the runtime code (filled in at deployment, zero in the artifact). */
+  immutables?: { start: number; length: number }[];
 }
 
 export interface EvmTarget {

@@ -25,7 +25,14 @@ export async function evmTargetFromHre(
     deployer: await signer.getAddress(),
     async artifact(name: string): Promise<EvmArtifact> {
       const a = await hre.artifacts.readArtifact(name);
-      return { abi: a.abi, bytecode: a.bytecode, deployedBytecode: a.deployedBytecode };
+      const fqn = `${a.sourceName}:${a.contractName}`;
+      const info = await hre.artifacts.getBuildInfo(fqn);
+      const refs = (
+        info?.output.contracts[a.sourceName]?.[a.contractName]?.evm?.deployedBytecode as
+          { immutableReferences?: Record<string, { start: number; length: number }[]> } | undefined
+      )?.immutableReferences;
+      const immutables = refs ? Object.values(refs).flat() : [];
+      return { abi: a.abi, bytecode: a.bytecode, deployedBytecode: a.deployedBytecode, immutables };
     },
     has: (name: string) => short.has(name),
     mine: local
@@ -37,7 +44,11 @@ export async function evmTargetFromHre(
 }
 
 /** The deployment config of the Hardhat network in use. */
-export function configFromHre(hre: HardhatRuntimeEnvironment, env: NodeJS.ProcessEnv = process.env): DeployConfig {
+export function configFromHre(
+  hre: HardhatRuntimeEnvironment,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { requireKey?: boolean } = {},
+): DeployConfig {
   const url = "url" in hre.network.config ? hre.network.config.url : undefined;
-  return resolveConfig({ evmNetwork: hre.network.name, evmUrl: url, env });
+  return resolveConfig({ evmNetwork: hre.network.name, evmUrl: url, env, requireKey: opts.requireKey });
 }
