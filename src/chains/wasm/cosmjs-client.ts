@@ -242,7 +242,7 @@ export class CosmjsChain implements WasmChain {
       try {
         let gas = gasLimit;
         if (gas === undefined) {
-          const simulated = await client.simulate(from, msgs, memo);
+          const simulated = await retryTransient(() => client.simulate(from, msgs, memo), op, this.opts.log);
           gas = Math.ceil(simulated * this.opts.gasMargin) + this.opts.gasOverhead;
         }
         const fee = calculateFee(gas, this.opts.gasPrice);
@@ -474,6 +474,25 @@ export function wasmChecksum(bytes: Uint8Array): string {
 
 function hdPath(index: number) {
   return makeCosmoshubPath(index);
+}
+
+const TRANSIENT = /fetch failed|ECONNRESET|socket hang up|other side closed/i;
+
+/**
+ * Retries a read-only call (simulation, queries) on a dropped connection: an idle
+ * keep-alive socket closed by the node fails the next request once. Never used around a
+ * broadcast, which must not be sent twice.
+ */
+async function retryTransient<T>(fn: () => Promise<T>, op: string, log?: (l: string) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3 || !TRANSIENT.test((err as Error).message ?? "")) throw err;
+      log?.(`${op}: ${(err as Error).message}; retrying (${attempt})`);
+      await sleep(300 * attempt);
+    }
+  }
 }
 
 function sleep(ms: number): Promise<void> {
