@@ -114,6 +114,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.VagusAccessFrame__factory>;
     getContractFactory(
+      name: "VagusTimelock",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.VagusTimelock__factory>;
+    getContractFactory(
       name: "ICircuitBreaker",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ICircuitBreaker__factory>;
@@ -272,6 +276,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.VagusAccessFrame>;
     getContractAt(
+      name: "VagusTimelock",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.VagusTimelock>;
+    getContractAt(
       name: "ICircuitBreaker",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -413,6 +422,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.VagusAccessFrame>;
     deployContract(
+      name: "VagusTimelock",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagusTimelock>;
+    deployContract(
       name: "ICircuitBreaker",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ICircuitBreaker>;
@@ -570,6 +583,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.VagusAccessFrame>;
+    deployContract(
+      name: "VagusTimelock",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.VagusTimelock>;
     deployContract(
       name: "ICircuitBreaker",
       args: any[],

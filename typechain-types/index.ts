@@ -56,6 +56,8 @@ export type { CircuitBreaker } from "./contracts/CircuitBreaker";
 export { CircuitBreaker__factory } from "./factories/contracts/CircuitBreaker__factory";
 export type { VagusAccessFrame } from "./contracts/common/VagusAccessFrame";
 export { VagusAccessFrame__factory } from "./factories/contracts/common/VagusAccessFrame__factory";
+export type { VagusTimelock } from "./contracts/governance/VagusTimelock";
+export { VagusTimelock__factory } from "./factories/contracts/governance/VagusTimelock__factory";
 export type { ICircuitBreaker } from "./contracts/interfaces/ICircuitBreaker";
 export { ICircuitBreaker__factory } from "./factories/contracts/interfaces/ICircuitBreaker__factory";
 export type { IRateLimiter } from "./contracts/interfaces/IRateLimiter";

@@ -4,6 +4,6 @@
  * to `{code, name, args}`.
  */
 export * from "./types";
-export { COMPONENT_FILES, Component, Spec, defaultSpecDir, evmRoleId, loadSpec, readJson } from "./load";
+export { COMPONENT_FILES, Component, GOVERNANCE_FILES, Spec, defaultSpecDir, evmRoleId, loadSpec, readJson } from "./load";
 export { abiType, decodeRevert, revertDataOf, selectorOf, specErrorOf, type DecodedRevert } from "./evm";
 export { fromEvm, fromJson, toEvmArg, type Canonical, type EncodeOptions, type ValueOptions } from "./values";

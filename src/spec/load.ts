@@ -13,6 +13,7 @@ import type {
   SpecField,
   SpecOperation,
   SpecParam,
+  SpecRoleDef,
   StackName,
 } from "./types";
 
@@ -20,6 +21,15 @@ import type {
 export const COMPONENT_FILES: Readonly<Record<string, string>> = {
   RateLimiter: "rate-limiter.json",
   CircuitBreaker: "circuit-breaker.json",
+};
+
+/**
+ * Governance components: in the spec and loaded like the others, but outside `components`,
+ * so the loops over the safety components (drift, vectors, deploy) do not meet them.
+ * `spec.component(name)` finds both.
+ */
+export const GOVERNANCE_FILES: Readonly<Record<string, string>> = {
+  Timelock: "timelock.json",
 };
 
 /** spec/ of this repository. */
@@ -67,15 +77,20 @@ export class Component {
     this.file = file;
     this.evmContract = data.evmContract;
     this.wasmContract = data.wasmContract;
-    this.roles = data.roles.map((key) => spec.role(key));
+    this.roles = data.roles.map((key) => {
+      const own = data.roleDefs?.[key];
+      return own ? roleOf(key, own) : spec.role(key);
+    });
     this.constants = data.constants ?? {};
     this.enums = data.enums ?? {};
     this.params = data.params ?? {};
     this.types = data.types ?? {};
     this.denials = data.denials ?? [];
-    this.errors = [...spec.common.errors, ...data.errors];
-    this.events = [...spec.common.events, ...data.events];
-    this.operations = [...spec.common.operations, ...data.operations];
+    // `frame: false`: the component lists the frame errors/events it uses itself.
+    const frame = data.frame !== false;
+    this.errors = [...(frame ? spec.common.errors : []), ...data.errors];
+    this.events = [...(frame ? spec.common.events : []), ...data.events];
+    this.operations = [...(frame ? spec.common.operations : []), ...data.operations];
     assertUnique(`${file} errors (names)`, this.errors.map((e) => e.name));
     assertUnique(`${file} errors and denials (codes)`, [
       ...this.errors.map((e) => e.code),
@@ -144,6 +159,8 @@ export class Spec {
   readonly common: CommonFile;
   readonly roles: ReadonlyMap<RoleKey, Role>;
   readonly components: ReadonlyMap<string, Component>;
+  /** Governance components (GOVERNANCE_FILES): the timelock. */
+  readonly governance: ReadonlyMap<string, Component>;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -151,15 +168,7 @@ export class Spec {
     this.version = this.common.specVersion;
     this.timeOrigin = this.common.timeOrigin;
     const roles = new Map<RoleKey, Role>();
-    for (const [key, def] of Object.entries(this.common.roles)) {
-      roles.set(key, {
-        key,
-        description: def.description,
-        evmId: evmRoleId(def.evm),
-        evmName: def.evmName,
-        wasm: def.wasm,
-      });
-    }
+    for (const [key, def] of Object.entries(this.common.roles)) roles.set(key, roleOf(key, def));
     this.roles = roles;
     const components = new Map<string, Component>();
     for (const [name, file] of Object.entries(COMPONENT_FILES)) {
@@ -170,6 +179,15 @@ export class Spec {
       components.set(name, new Component(this, file, data));
     }
     this.components = components;
+    const governance = new Map<string, Component>();
+    for (const [name, file] of Object.entries(GOVERNANCE_FILES)) {
+      const data = readJson<ComponentFile>(path.join(dir, file));
+      if (data.component !== name) {
+        throw new Error(`spec: ${file} declares component ${data.component}, expected ${name}`);
+      }
+      governance.set(name, new Component(this, file, data));
+    }
+    this.governance = governance;
   }
 
   role(key: RoleKey): Role {
@@ -186,7 +204,7 @@ export class Spec {
   }
 
   component(name: string): Component {
-    const c = this.components.get(name);
+    const c = this.components.get(name) ?? this.governance.get(name);
     if (!c) throw new Error(`spec: unknown component ${JSON.stringify(name)}`);
     return c;
   }
@@ -211,6 +229,10 @@ export function readJson<T>(file: string): T {
   } catch (err) {
     throw new Error(`spec: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+function roleOf(key: RoleKey, def: SpecRoleDef): Role {
+  return { key, description: def.description, evmId: evmRoleId(def.evm), evmName: def.evmName, wasm: def.wasm };
 }
 
 function assertUnique(what: string, values: readonly (string | number)[]): void {

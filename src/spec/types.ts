@@ -14,6 +14,11 @@ export interface SpecField {
   /** `uint8`..`uint64`, `bool`, `bytes32`, `address`, `string`, `role`, an enum or a struct name. */
   type: string;
   indexed?: boolean;
+  /** Stacks the field or argument exists on; absent means both. */
+  stacks?: StackName[];
+  /** The type on CosmWasm when it differs (`uint256` delays are `uint64` there). */
+  wasmType?: string;
+  description?: string;
 }
 
 export interface SpecError {
@@ -53,6 +58,9 @@ export interface SpecOperation {
   pause?: "allowed" | "blocked";
   args: SpecField[];
   returns?: SpecField[];
+  /** Stacks the operation exists on; absent means both. */
+  stacks?: StackName[];
+  description?: string;
 }
 
 export interface SpecParam {
@@ -88,6 +96,10 @@ export interface ComponentFile {
   evmContract: string;
   wasmContract: string;
   roles: RoleKey[];
+  /** Roles only this component defines (the timelock's), same shape as common.json roles. */
+  roleDefs?: Record<RoleKey, SpecRoleDef>;
+  /** `false`: common.json's errors, events and operations are not merged in. Default true. */
+  frame?: boolean;
   constants?: Record<string, number>;
   enums?: Record<string, Record<string, number>>;
   params?: Record<string, SpecParam>;

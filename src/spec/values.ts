@@ -66,7 +66,7 @@ export function fromEvm(component: Component, type: string, value: unknown, opts
       return opts.address ? opts.address(getAddress(String(value))) : getAddress(String(value));
     case "role": {
       const id = bytes32Of(value);
-      return component.spec.roleByEvmId(id)?.key ?? id;
+      return component.roles.find((r) => r.evmId === id)?.key ?? component.spec.roleByEvmId(id)?.key ?? id;
     }
   }
   const fields = fieldsOf(component, type);
@@ -102,9 +102,9 @@ export function fromJson(component: Component, type: string, value: unknown, opt
     }
     case "role": {
       if (typeof value !== "string") throw new TypeError(`role: got ${JSON.stringify(value)}`);
-      if (component.spec.roles.has(value)) return value;
+      if (component.spec.roles.has(value) || component.hasRole(value)) return value;
       const id = bytes32Of(value);
-      return component.spec.roleByEvmId(id)?.key ?? id;
+      return component.roles.find((r) => r.evmId === id)?.key ?? component.spec.roleByEvmId(id)?.key ?? id;
     }
   }
   const fields = fieldsOf(component, type);

@@ -3,6 +3,8 @@
 /* eslint-disable */
 import type * as common from "./common";
 export type { common };
+import type * as governance from "./governance";
+export type { governance };
 import type * as interfaces from "./interfaces";
 export type { interfaces };
 import type * as libraries from "./libraries";

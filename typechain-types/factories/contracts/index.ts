@@ -2,6 +2,7 @@
 /* tslint:disable */
 /* eslint-disable */
 export * as common from "./common";
+export * as governance from "./governance";
 export * as interfaces from "./interfaces";
 export * as libraries from "./libraries";
 export * as test from "./test";

@@ -69,7 +69,8 @@ pub fn validate_address(deps: Deps, address: &str) -> Result<Addr, FrameError> {
 }
 
 /// Adds `account` to `role`. Returns false when it already held it (nothing changes).
-fn insert(storage: &mut dyn Storage, role: &str, account: &Addr) -> StdResult<bool> {
+/// No caller check: for instantiate-time grants (the timelock's proposers and executors).
+pub fn insert(storage: &mut dyn Storage, role: &str, account: &Addr) -> StdResult<bool> {
     if HOLDERS.has(storage, (role, account)) {
         return Ok(false);
     }
