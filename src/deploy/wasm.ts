@@ -144,7 +144,9 @@ export function wasmSteps(
         t.artifact,
         () =>
           fillTemplate(t.init, {
-            minDelay: gov.minDelay,
+            minDelay: String(gov.minDelay),
+            // Timelock mode: the deployer may propose/execute the wiring, then renounces.
+            timelockAdmin: opts.timelockMode ? deployer : null,
             proposers: (opts.timelockMode ? [deployer, ...gov.proposers] : gov.proposers).map(opts.resolve),
             executors: (opts.timelockMode ? [deployer, ...gov.executors] : gov.executors).map(opts.resolve),
           }),
@@ -173,23 +175,24 @@ export function wasmSteps(
     );
   }
 
-  // Wiring and guardians, then the ADMIN handover. With a timelock contract in timelock
-  // mode these would be timelock operations; that path needs the contract (see plan notices).
-  const execStep = (
-    id: string,
-    describe: string,
-    contract: () => string,
-    msg: () => unknown,
-    done: () => Promise<boolean>,
-  ): Step => ({
-    id,
+  // Wiring and guardians, then the ADMIN handover — or, in timelock mode with the timelock
+  // contract, all of them as one timelock batch (schedule, wait for the delay, execute).
+  interface AdminCall {
+    id: string;
+    describe: string;
+    contract: () => string;
+    msg: () => unknown;
+    done: () => Promise<boolean>;
+  }
+  const execStep = (c: AdminCall, contract?: () => string): Step => ({
+    id: c.id,
     stack: "wasm",
     network,
-    describe,
+    describe: c.describe,
     probeFirst: true,
-    intent: () => Promise.resolve({ contract: contract(), msg: msg() as Record<string, unknown> }),
+    intent: () => Promise.resolve({ contract: (contract ?? c.contract)(), msg: c.msg() as Record<string, unknown> }),
     async probe() {
-      return (await done()) ? { already: true } : undefined;
+      return (await c.done()) ? { already: true } : undefined;
     },
     async run(intent, hooks) {
       await chain.execute({ contract: intent.contract as string, sender: deployer, msg: intent.msg });
@@ -200,25 +203,24 @@ export function wasmSteps(
   const hasRole = async (contract: string, role: string, account: string) =>
     (await chain.query<{ has_role: boolean }>(contract, { has_role: { role, account } })).has_role;
 
+  const calls: AdminCall[] = [];
   for (const link of plan.links) {
     if (!link.wasm) continue;
     const l = link.wasm;
     const ref = (v: unknown) => fillTemplate(v, state.addresses);
-    steps.push(
-      execStep(
-        `wasm:${link.component}:link:${link.name}`,
-        `${link.component}: ${JSON.stringify(l.msg)}`,
-        () => state.addresses[link.component],
-        () => ref(l.msg),
-        async () => {
-          const got = await chain.query<Record<string, unknown>>(state.addresses[link.component], ref(l.check.query));
-          const v = l.check.path
-            .split(".")
-            .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], got);
-          return JSON.stringify(v) === JSON.stringify(ref(l.check.equals));
-        },
-      ),
-    );
+    calls.push({
+      id: `wasm:${link.component}:link:${link.name}`,
+      describe: `${link.component}: ${JSON.stringify(l.msg)}`,
+      contract: () => state.addresses[link.component],
+      msg: () => ref(l.msg),
+      done: async () => {
+        const got = await chain.query<Record<string, unknown>>(state.addresses[link.component], ref(l.check.query));
+        const v = l.check.path
+          .split(".")
+          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], got);
+        return JSON.stringify(v) === JSON.stringify(ref(l.check.equals));
+      },
+    });
   }
   const grants: { component: string; role: string; to: () => string; label: string }[] = plan.roles.map((r) => ({
     component: r.component,
@@ -234,40 +236,122 @@ export function wasmSteps(
   }
   for (const g of grants) {
     const role = plan.spec.role(g.role).wasm;
-    steps.push(
-      execStep(
-        `wasm:${g.component}:grant:${g.role}:${g.label}`,
-        `${g.component}: grant ${g.role} to ${g.label}`,
-        () => state.addresses[g.component],
-        () => ({ grant_role: { role, account: g.to() } }),
-        () => hasRole(state.addresses[g.component], role, g.to()),
-      ),
-    );
+    calls.push({
+      id: `wasm:${g.component}:grant:${g.role}:${g.label}`,
+      describe: `${g.component}: grant ${g.role} to ${g.label}`,
+      contract: () => state.addresses[g.component],
+      msg: () => ({ grant_role: { role, account: g.to() } }),
+      done: () => hasRole(state.addresses[g.component], role, g.to()),
+    });
   }
+  const admin = plan.spec.role("ADMIN").wasm;
   if (!(opts.timelockMode && plan.wasmTimelock)) {
-    const admin = plan.spec.role("ADMIN").wasm;
+    for (const c of calls) steps.push(execStep(c));
     for (const c of plan.components) {
       steps.push(
-        execStep(
-          `wasm:${c.name}:grant-admin-holder`,
-          `${c.name}: grant ADMIN to the ${plan.wasmTimelock ? "timelock" : "governance account"}`,
-          () => state.addresses[c.name],
-          () => ({ grant_role: { role: admin, account: holder() } }),
-          () => hasRole(state.addresses[c.name], admin, holder()),
-        ),
+        execStep({
+          id: `wasm:${c.name}:grant-admin-holder`,
+          describe: `${c.name}: grant ADMIN to the ${plan.wasmTimelock ? "timelock" : "governance account"}`,
+          contract: () => state.addresses[c.name],
+          msg: () => ({ grant_role: { role: admin, account: holder() } }),
+          done: () => hasRole(state.addresses[c.name], admin, holder()),
+        }),
       );
     }
     for (const c of plan.components) {
       steps.push(
-        execStep(
-          `wasm:${c.name}:renounce-admin`,
-          `${c.name}: deployer renounces ADMIN`,
-          () => state.addresses[c.name],
-          () => ({ renounce_role: { role: admin, caller_confirmation: deployer } }),
-          async () => !(await hasRole(state.addresses[c.name], admin, deployer)),
-        ),
+        execStep({
+          id: `wasm:${c.name}:renounce-admin`,
+          describe: `${c.name}: deployer renounces ADMIN`,
+          contract: () => state.addresses[c.name],
+          msg: () => ({ renounce_role: { role: admin, caller_confirmation: deployer } }),
+          done: async () => !(await hasRole(state.addresses[c.name], admin, deployer)),
+        }),
+      );
+    }
+  } else {
+    steps.push(...timelockBatch(chain, network, calls, gov, opts.deployment, deployer, state));
+    for (const role of ["proposer", "executor", "canceller", admin]) {
+      steps.push(
+        execStep({
+          id: `wasm:timelock:renounce-${role}`,
+          describe: `timelock: deployer renounces ${role}`,
+          contract: () => state.addresses.timelock,
+          msg: () => ({ renounce_role: { role, caller_confirmation: deployer } }),
+          done: async () => !(await hasRole(state.addresses.timelock, role, deployer)),
+        }),
       );
     }
   }
   return steps;
+}
+
+const ZERO32 = "00".repeat(32);
+
+/** Timelock mode on CosmWasm: every admin call in one batch of the timelock contract. */
+function timelockBatch(
+  chain: CosmjsChain,
+  network: string,
+  calls: { describe: string; contract: () => string; msg: () => unknown }[],
+  gov: GovernanceParams,
+  deployment: string,
+  deployer: string,
+  state: WasmState,
+): Step[] {
+  if (calls.length === 0) return [];
+  const salt = Buffer.from(sha256Bytes(toUtf8(`vagus-deploy:${deployment}:wiring`))).toString("hex");
+  const batch = () =>
+    calls.map((c) => ({
+      execute: { contract_addr: c.contract(), msg: Buffer.from(JSON.stringify(c.msg())).toString("base64"), funds: [] },
+    }));
+  const opId = async () =>
+    (
+      await chain.query<{ id: string }>(state.addresses.timelock, {
+        hash_operation_batch: { calls: batch(), predecessor: ZERO32, salt },
+      })
+    ).id;
+  const q = async <K extends string>(key: K, id: string) =>
+    (await chain.query<Record<K, boolean>>(state.addresses.timelock, { [key]: { id } }))[key];
+  const send = async (msg: unknown, hooks: { sent(): void }) => {
+    await chain.execute({ contract: state.addresses.timelock, sender: deployer, msg });
+    hooks.sent();
+    return {
+      tx: chain.lastTx?.txHash,
+      block: chain.lastTx?.height,
+      gasUsed: chain.lastTx?.gasUsed,
+      operation: await opId(),
+    };
+  };
+  return [
+    {
+      id: "wasm:timelock:schedule-wiring",
+      stack: "wasm",
+      network,
+      describe: `timelock: schedule ${calls.length} admin call(s) with delay ${gov.minDelay}s`,
+      probeFirst: true,
+      intent: async () => ({ operation: await opId() }),
+      probe: async () => ((await q("is_operation", await opId())) ? { already: true } : undefined),
+      run: (_i, hooks) =>
+        send({ schedule_batch: { calls: batch(), predecessor: ZERO32, salt, delay: String(gov.minDelay) } }, hooks),
+    },
+    {
+      id: "wasm:timelock:execute-wiring",
+      stack: "wasm",
+      network,
+      describe: "timelock: execute the wiring batch once ready",
+      probeFirst: true,
+      async intent() {
+        const id = await opId();
+        const deadline = Date.now() + (gov.minDelay + 120) * 1000;
+        while (!(await q("is_operation_ready", id))) {
+          if (await q("is_operation_done", id)) break;
+          if (Date.now() > deadline) throw new Error(`timelock operation ${id} not ready after ${gov.minDelay + 120}s`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        return { operation: id };
+      },
+      probe: async () => ((await q("is_operation_done", await opId())) ? { already: true } : undefined),
+      run: (_i, hooks) => send({ execute_batch: { calls: batch(), predecessor: ZERO32, salt } }, hooks),
+    },
+  ];
 }
