@@ -270,6 +270,57 @@ async function verifyWasm(
     });
   }
   const adminRole = plan.spec.role("ADMIN").wasm;
+  const tlAddr = sync.wasm.contracts.timelock;
+  if (plan.wasmTimelock && tlAddr) {
+    const tlHas = async (role: string, account: string) =>
+      String(
+        ((await client.queryContractSmart(tlAddr, { has_role: { role, account } })) as { has_role: boolean }).has_role,
+      );
+    const info = await client.getContract(tlAddr);
+    add({
+      stack: "wasm",
+      subject: "timelock",
+      check: "chain-level admin = itself",
+      expected: short(tlAddr),
+      actual: short(info.admin ?? "none"),
+      ok: info.admin === tlAddr,
+    });
+    const md = (await client.queryContractSmart(tlAddr, { get_min_delay: {} })) as { min_delay: string };
+    add({
+      stack: "wasm",
+      subject: "timelock",
+      check: "minDelay",
+      expected: String(g.minDelay),
+      actual: String(md.min_delay),
+    });
+    if (deployer) {
+      for (const role of ["proposer", "executor", "canceller", adminRole]) {
+        add({
+          stack: "wasm",
+          subject: "timelock",
+          check: `deployer has no ${role}`,
+          expected: "false",
+          actual: await tlHas(role, deployer),
+        });
+      }
+    }
+    for (const a of g.proposers)
+      add({
+        stack: "wasm",
+        subject: "timelock",
+        check: `proposer ${short(resolve(a))}`,
+        expected: "true",
+        actual: await tlHas("proposer", resolve(a)),
+      });
+    for (const a of g.executors)
+      add({
+        stack: "wasm",
+        subject: "timelock",
+        check: `executor ${short(resolve(a))}`,
+        expected: "true",
+        actual: await tlHas("executor", resolve(a)),
+      });
+  }
   for (const c of plan.components) {
     const addr = sync.wasm.contracts[c.name];
     if (!addr) {
