@@ -72,6 +72,42 @@ function sync(dir: string) {
   };
 }
 
+/**
+ * An admin action on CosmWasm as governance (bob, proposer + executor of the timelock in
+ * deploy/params/local.json): a timelock batch when the deployment has the timelock
+ * contract (its ADMIN), else bob's own call (bob is then ADMIN).
+ */
+async function wasmGovern(
+  chain: CosmjsChain,
+  timelock: string | undefined,
+  calls: { contract: string; msg: unknown }[],
+) {
+  const bob = chain.address("bob");
+  if (!timelock) {
+    for (const c of calls) await chain.execute({ contract: c.contract, sender: bob, msg: c.msg });
+    return;
+  }
+  const batch = calls.map((c) => ({
+    execute: { contract_addr: c.contract, msg: Buffer.from(JSON.stringify(c.msg)).toString("base64"), funds: [] },
+  }));
+  const salt = Buffer.from(id(`e2e-${Date.now()}-${Math.random()}`).slice(2), "hex").toString("hex");
+  const predecessor = "00".repeat(32);
+  await chain.execute({
+    contract: timelock,
+    sender: bob,
+    msg: { schedule_batch: { calls: batch, predecessor, salt, delay: "2" } },
+  });
+  const { id: op } = await chain.query<{ id: string }>(timelock, {
+    hash_operation_batch: { calls: batch, predecessor, salt },
+  });
+  for (let i = 0; i < 60; i++) {
+    const r = await chain.query<{ is_operation_ready: boolean }>(timelock, { is_operation_ready: { id: op } });
+    if (r.is_operation_ready) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  await chain.execute({ contract: timelock, sender: bob, msg: { execute_batch: { calls: batch, predecessor, salt } } });
+}
+
 describe("deployment of both stacks on the localnets", function () {
   this.timeout(900_000);
   const net = localnet();
@@ -134,7 +170,8 @@ describe("deployment of both stacks on the localnets", function () {
     // Every EVM transaction of the deployer is one journaled intent: nothing was sent twice.
     const evmIntents = intents.filter((e) => e.network === "localhost").length;
     expect(await provider.getTransactionCount(evmDeployer)).to.equal(nonceBefore + evmIntents);
-    // On CosmWasm: the deployer created exactly this deployment's two contracts.
+    // On CosmWasm: the deployer created exactly this deployment's contracts, once each
+    // (the timelock and the two components).
     const s = sync(dir);
     const wasmDeployer = String(j[0].data?.wasmDeployer);
     const mine = [];
@@ -142,7 +179,9 @@ describe("deployment of both stacks on the localnets", function () {
       const info = await chain.contractInfo(a);
       if (info?.label.includes(s.deployment)) mine.push(a);
     }
-    expect(mine.sort()).to.deep.equal([s.wasm.contracts.RateLimiter, s.wasm.contracts.CircuitBreaker].sort());
+    const expected = [s.wasm.contracts.timelock, s.wasm.contracts.RateLimiter, s.wasm.contracts.CircuitBreaker];
+    expect(expected.every(Boolean), JSON.stringify(s.wasm.contracts)).to.equal(true);
+    expect(mine.sort()).to.deep.equal(expected.sort());
   });
 
   async function chainContractsBy(creator: string): Promise<string[]> {
@@ -168,22 +207,15 @@ describe("deployment of both stacks on the localnets", function () {
   });
 
   it("a parameter changed on one stack makes verify exit 1; changing it back makes it 0", async () => {
-    const rl = sync(dir).wasm.contracts.RateLimiter;
-    const bob = chain.address("bob");
+    const s = sync(dir);
+    const rl = s.wasm.contracts.RateLimiter;
+    const set = (capacity: number) => ({ set_default_config: { config: { capacity, window: 60, buckets: 6 } } });
     // spec default capacity 60 (spec/rate-limiter.json) → 61 on CosmWasm only.
-    await chain.execute({
-      contract: rl,
-      sender: bob,
-      msg: { set_default_config: { config: { capacity: 61, window: 60, buckets: 6 } } },
-    });
+    await wasmGovern(chain, s.wasm.contracts.timelock, [{ contract: rl, msg: set(61) }]);
     const bad = hardhatRun("scripts/verify-deployment.ts", env);
     expect(bad.status, bad.out).to.equal(1);
     expect(bad.out).to.match(/MISMATCH\s+both\s+RateLimiter\s+params EVM = CosmWasm/);
-    await chain.execute({
-      contract: rl,
-      sender: bob,
-      msg: { set_default_config: { config: { capacity: 60, window: 60, buckets: 6 } } },
-    });
+    await wasmGovern(chain, s.wasm.contracts.timelock, [{ contract: rl, msg: set(60) }]);
     const good = hardhatRun("scripts/verify-deployment.ts", env);
     expect(good.status, good.out).to.equal(0);
   });
@@ -220,21 +252,14 @@ describe("deployment of both stacks on the localnets", function () {
     await new Promise((r) => setTimeout(r, 3000));
     await provider.send("evm_mine", []);
     await (await tl.executeBatch(targets, [0, 0], payloads, ZeroHash, salt)).wait();
-    // CosmWasm: the governance account holds ADMIN.
+    // CosmWasm: the timelock contract holds ADMIN (or the governance account without it).
     const rlWasm = s.wasm.contracts.RateLimiter;
-    const bob = chain.address("bob");
     const consumerWasm = chain.address("consumer");
-    await chain.execute({
-      contract: rlWasm,
-      sender: bob,
-      msg: { grant_role: { role: "consumer", account: consumerWasm } },
-    });
     const pair = { executor_id: executor.toString(), action_id: action.slice(2) };
-    await chain.execute({
-      contract: rlWasm,
-      sender: bob,
-      msg: { set_pair_config: { ...pair, config: { capacity: 2, window: 60, buckets: 6 } } },
-    });
+    await wasmGovern(chain, s.wasm.contracts.timelock, [
+      { contract: rlWasm, msg: { grant_role: { role: "consumer", account: consumerWasm } } },
+      { contract: rlWasm, msg: { set_pair_config: { ...pair, config: { capacity: 2, window: 60, buckets: 6 } } } },
+    ]);
 
     // Capacity 2 in 60 s: allowed, allowed, denied — on both (spec/rate-limiter.md).
     const evmAllowed: boolean[] = [];
@@ -261,6 +286,9 @@ describe("deployment of both stacks on the localnets", function () {
       expect(r.status, r.out).to.equal(0);
       expect(r.out).to.match(/evm:timelock:schedule-wiring: ok/);
       expect(r.out).to.match(/evm:timelock:execute-wiring: ok/);
+      expect(r.out).to.match(/wasm:timelock:schedule-wiring: ok/);
+      expect(r.out).to.match(/wasm:timelock:execute-wiring: ok/);
+      expect(r.out).to.match(/wasm:timelock:renounce-proposer: ok/);
       const v = hardhatRun("scripts/verify-deployment.ts", { VAGUS_DEPLOYMENTS_DIR: dir2 });
       expect(v.status, v.out).to.equal(0);
     } finally {
