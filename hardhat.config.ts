@@ -1,5 +1,7 @@
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
-import { subtask, type HardhatUserConfig } from "hardhat/config";
+import path from "node:path";
+
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import { subtask, task, type HardhatUserConfig } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import "./tasks/equivalence";
@@ -31,17 +33,41 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
   };
 });
 
-/** Public networks exist only when their RPC URL is set; the key is never printed. */
+/**
+ * test/e2e/ needs running localnets (`npm run test:e2e`); a bare `hardhat test` leaves it
+ * out. Naming its files explicitly runs them.
+ */
+subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files: string[] = await runSuper(args);
+  if (args.testFiles.length > 0) return files;
+  const e2e = path.join(__dirname, "test", "e2e") + path.sep;
+  return files.filter((f) => !path.resolve(f).startsWith(e2e));
+});
+
+/**
+ * `npx hardhat verify-deployment --network <net>`: the task form of `npm run
+ * verify:deployment` (src/deploy/verify.ts); exit status 1 on any mismatch.
+ */
+task("verify-deployment", "Checks a recorded deployment: code, roles, admins, parameters on both stacks").setAction(
+  async (_args, hre) => {
+    const { runVerifyCli } = await import("./src/deploy/verify-cli");
+    process.exitCode = await runVerifyCli(hre);
+  },
+);
+
+/**
+ * Public networks always exist, so `--network sepolia` reaches the deploy script, whose
+ * configuration check says which variable to set (deploy/networks.json names them). URLs
+ * and the key come from the environment only; the key is never printed.
+ */
 function publicNetworks(): NetworksUserConfig {
-  const networks: NetworksUserConfig = {};
   const accounts = process.env.DEPLOYER_PRIVATE_KEY ? [process.env.DEPLOYER_PRIVATE_KEY] : [];
-  if (process.env.SEPOLIA_RPC_URL) {
-    networks.sepolia = { url: process.env.SEPOLIA_RPC_URL, chainId: 11155111, accounts };
-  }
-  if (process.env.MAINNET_RPC_URL) {
-    networks.mainnet = { url: process.env.MAINNET_RPC_URL, chainId: 1, accounts };
-  }
-  return networks;
+  const url = (name: string) =>
+    process.env[name] ?? `http://${name.toLowerCase().replace(/_/g, "-")}-is-not-set.invalid`;
+  return {
+    sepolia: { url: url("SEPOLIA_RPC_URL"), chainId: 11155111, accounts },
+    mainnet: { url: url("MAINNET_RPC_URL"), chainId: 1, accounts },
+  };
 }
 
 const config: HardhatUserConfig = {

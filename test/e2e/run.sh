@@ -11,6 +11,10 @@ run() {
 }
 bash scripts/localnet.sh status >/dev/null 2>&1 || true
 run "artifacts on a real wasmd (wasmvm 2.2)" bash test/e2e/wasmd-smoke.sh
+# Mocha suites on both real nodes: the cosmjs backend, then the deployment toolkit's entry
+# points (deploy killed and resumed, verify, a parameter drift, governance, timelock mode).
+run "cosmjs backend on wasmd" npx hardhat test --network localhost test/e2e/cosmjs-client.test.ts
+run "deploy both stacks, kill and resume, sync, verify" npx hardhat test --network localhost test/e2e/deploy.test.ts
 echo
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,15 @@
 /**
- * The CosmWasm chain backends. Today: the embedded engine (`vagus-wasm-engine serve`);
- * the real-node backend (cosmjs) implements the same `WasmChain`.
+ * The CosmWasm chain backends: the embedded engine (`vagus-wasm-engine serve`) and the
+ * real-node backend (cosmjs over CometBFT RPC), both implementing `WasmChain`.
  */
 export * from "../types";
 export { EngineClient, defaultEngineBin, type EngineOptions } from "./engine-client";
+export {
+  CosmjsChain,
+  wasmChecksum,
+  type ContractInfo,
+  type CosmjsOptions,
+  type Instantiate2Request,
+  type NodeSigner,
+  type NodeTxInfo,
+} from "./cosmjs-client";

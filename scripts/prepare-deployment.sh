@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run prepare-deployment`: build both stacks, then checksums, a CycloneDX 1.5 SBOM
+# (npm + cargo) and a release manifest in release/ (VAGUS_RELEASE_DIR). Set
+# VAGUS_SKIP_BUILD=1 to reuse artifacts already built (CI builds them in `npm test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${VAGUS_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== build (npm run build:evm, build:wasm)"
+  npm run --silent build:evm
+  npm run --silent build:wasm
+fi
+echo "== checksums, SBOM, manifest"
+exec npx ts-node --transpile-only scripts/prepare-deployment.ts

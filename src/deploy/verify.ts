@@ -1,0 +1,446 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
+import { Contract, getAddress, type Provider } from "ethers";
+
+import { wasmChecksum } from "../chains/wasm";
+import { commit } from "../cbor";
+import { fromEvm, type Canonical } from "../spec";
+import { accountResolver, type DeployConfig } from "./config";
+import { DeployError } from "./errors";
+import { TIMELOCK_ROLES, type EvmTarget } from "./evm";
+import { Journal } from "./journal";
+import { fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "./plan";
+import { journalFile } from "./runner";
+
+/**
+ * Verification of a deployment (`npm run verify:deployment`): code equals the local
+ * artifacts on both stacks, roles and admins exactly as intended with no deployer power
+ * left, and every component's parameters identical on both stacks and to the intended
+ * ones, compared by the dual hash (sha256, keccak-256) of their canonical CBOR.
+ */
+
+export interface Check {
+  stack: "evm" | "wasm" | "both";
+  subject: string;
+  check: string;
+  expected: string;
+  actual: string;
+  ok: boolean;
+}
+
+export interface VerifyReport {
+  checks: Check[];
+  ok: boolean;
+}
+
+/** ERC-1967 implementation slot: keccak256("eip1967.proxy.implementation") - 1. */
+const IMPL_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+
+interface SyncFile {
+  deployment: string;
+  evm: { network: string; chainId: string; contracts: Record<string, string>; implementations: Record<string, string> };
+  wasm: {
+    network: string;
+    chainId: string;
+    contracts: Record<string, string>;
+    codes: Record<string, { codeId: number; checksum: string }>;
+    timelockContract: boolean;
+  };
+}
+
+function maskImmutables(code: string, ranges: { start: number; length: number }[] = []): string {
+  const hex = code.toLowerCase().replace(/^0x/, "").split("");
+  for (const r of ranges) for (let i = r.start * 2; i < (r.start + r.length) * 2 && i < hex.length; i++) hex[i] = "0";
+  return `0x${hex.join("")}`;
+}
+
+function short(h: string): string {
+  return h.length > 14 ? `${h.slice(0, 10)}…` : h;
+}
+
+function dual(v: Canonical): string {
+  const c = commit(v);
+  return `sha256 ${c.sha256.slice(0, 18)} keccak ${c.keccak256.slice(0, 18)}`;
+}
+
+export async function verifyDeployment(
+  cfg: DeployConfig,
+  evm: EvmTarget,
+  opts: { wasmDeployer?: string } = {},
+): Promise<VerifyReport> {
+  const syncPath = path.join(cfg.pairDir, "sync.json");
+  if (!existsSync(syncPath)) {
+    throw new DeployError(`no deployment recorded for ${cfg.evmNetwork}+${cfg.wasm.name} (${syncPath})`, {
+      step: "verify",
+      hint: "deploy first: npx hardhat run scripts/deploy.ts --network " + cfg.evmNetwork,
+    });
+  }
+  const sync = JSON.parse(readFileSync(syncPath, "utf8")) as SyncFile;
+  const journal = Journal.open(journalFile(cfg));
+  const begin = journal.entries.find((e) => e.phase === "begin" && e.deployment === sync.deployment);
+  const recorded = begin?.data as { evmDeployer?: string; wasmDeployer?: string } | undefined;
+  const evmDeployer = recorded?.evmDeployer ?? evm.deployer;
+  const wasmDeployer = recorded?.wasmDeployer ?? opts.wasmDeployer ?? "";
+  const plan = resolvePlan(cfg.params, { has: () => true });
+  const checks: Check[] = [];
+  const add = (c: Omit<Check, "ok"> & { ok?: boolean }) => checks.push({ ...c, ok: c.ok ?? c.expected === c.actual });
+
+  await verifyEvm(evm, plan, sync, cfg, evmDeployer, add);
+  const client = await CosmWasmClient.connect(cfg.wasm.rpc).catch((err: unknown) => {
+    throw new DeployError(`cannot reach ${cfg.wasm.name} at ${cfg.wasm.rpc}`, {
+      step: "verify",
+      chain: cfg.wasm.name,
+      cause: err,
+      hint: "is the node up?",
+    });
+  });
+  try {
+    await verifyWasm(client, plan, sync, cfg, wasmDeployer, add);
+    await verifyParams(evm.provider, client, plan, sync, add);
+  } finally {
+    client.disconnect();
+  }
+  return { checks, ok: checks.every((c) => c.ok) };
+}
+
+type Add = (c: Omit<Check, "ok"> & { ok?: boolean }) => void;
+
+const ACCESS = ["function hasRole(bytes32 role, address account) view returns (bool)"];
+
+async function verifyEvm(
+  evm: EvmTarget,
+  plan: Plan,
+  sync: SyncFile,
+  cfg: DeployConfig,
+  deployer: string,
+  add: Add,
+): Promise<void> {
+  const p = evm.provider;
+  const g = cfg.params.governance.evm;
+  const timelock = sync.evm.contracts.timelock;
+  const tlArt = await evm.artifact(plan.timelock.evm.contract);
+  const tlCode = await p.getCode(timelock);
+  add({
+    stack: "evm",
+    subject: "timelock",
+    check: "runtime code = artifact",
+    expected: plan.timelock.evm.contract,
+    actual:
+      maskImmutables(tlCode, tlArt.immutables) === maskImmutables(tlArt.deployedBytecode)
+        ? plan.timelock.evm.contract
+        : `other code (${tlCode.length / 2 - 1} bytes)`,
+  });
+  const tl = new Contract(timelock, [...ACCESS, "function getMinDelay() view returns (uint256)"], p);
+  add({
+    stack: "evm",
+    subject: "timelock",
+    check: "minDelay",
+    expected: String(g.minDelay),
+    actual: String(await tl.getMinDelay()),
+  });
+  for (const [key, role] of Object.entries(TIMELOCK_ROLES)) {
+    add({
+      stack: "evm",
+      subject: "timelock",
+      check: `deployer has no ${key}`,
+      expected: "false",
+      actual: String(await tl.hasRole(role, deployer)),
+    });
+  }
+  for (const a of g.proposers)
+    add({
+      stack: "evm",
+      subject: "timelock",
+      check: `PROPOSER ${short(a)}`,
+      expected: "true",
+      actual: String(await tl.hasRole(TIMELOCK_ROLES.PROPOSER, a)),
+    });
+  for (const a of g.executors)
+    add({
+      stack: "evm",
+      subject: "timelock",
+      check: `EXECUTOR ${short(a)}`,
+      expected: "true",
+      actual: String(await tl.hasRole(TIMELOCK_ROLES.EXECUTOR, a)),
+    });
+
+  const proxyArt = await evm.artifact("ERC1967Proxy");
+  for (const c of plan.components) {
+    const proxy = sync.evm.contracts[c.name];
+    if (!proxy) {
+      add({ stack: "evm", subject: c.name, check: "deployed", expected: "an address", actual: "missing" });
+      continue;
+    }
+    const code = await p.getCode(proxy);
+    add({
+      stack: "evm",
+      subject: c.name,
+      check: "proxy code = ERC1967Proxy",
+      expected: "ERC1967Proxy",
+      actual:
+        maskImmutables(code, proxyArt.immutables) === maskImmutables(proxyArt.deployedBytecode)
+          ? "ERC1967Proxy"
+          : "other code",
+    });
+    const slot = await p.getStorage(proxy, IMPL_SLOT);
+    const impl = getAddress(`0x${slot.slice(26)}`);
+    add({
+      stack: "evm",
+      subject: c.name,
+      check: "ERC-1967 implementation",
+      expected: sync.evm.implementations[c.name],
+      actual: impl,
+    });
+    const art = await evm.artifact(c.evm.contract);
+    const implCode = await p.getCode(impl);
+    add({
+      stack: "evm",
+      subject: c.name,
+      check: "implementation code = artifact",
+      expected: c.evm.contract,
+      actual:
+        maskImmutables(implCode, art.immutables) === maskImmutables(art.deployedBytecode)
+          ? c.evm.contract
+          : "other code",
+    });
+    const ac = new Contract(proxy, ACCESS, p);
+    add({
+      stack: "evm",
+      subject: c.name,
+      check: "ADMIN = timelock",
+      expected: "true",
+      actual: String(await ac.hasRole(plan.spec.role("ADMIN").evmId, timelock)),
+    });
+    for (const role of c.component.roles) {
+      add({
+        stack: "evm",
+        subject: c.name,
+        check: `deployer has no ${role.key}`,
+        expected: "false",
+        actual: String(await ac.hasRole(role.evmId, deployer)),
+      });
+    }
+    if (c.component.hasRole("GUARDIAN")) {
+      for (const gd of g.guardians)
+        add({
+          stack: "evm",
+          subject: c.name,
+          check: `GUARDIAN ${short(gd)}`,
+          expected: "true",
+          actual: String(await ac.hasRole(plan.spec.role("GUARDIAN").evmId, gd)),
+        });
+    }
+    for (const r of plan.roles.filter((x) => x.component === c.name)) {
+      const to = r.to.startsWith("$") ? sync.evm.contracts[r.to.slice(1)] : r.to;
+      add({
+        stack: "evm",
+        subject: c.name,
+        check: `${r.role} ${r.to}`,
+        expected: "true",
+        actual: String(await ac.hasRole(plan.spec.role(r.role).evmId, to)),
+      });
+    }
+  }
+}
+
+async function verifyWasm(
+  client: CosmWasmClient,
+  plan: Plan,
+  sync: SyncFile,
+  cfg: DeployConfig,
+  deployer: string,
+  add: Add,
+): Promise<void> {
+  const codes = await client.getCodes();
+  const resolve = accountResolver(cfg);
+  const g = cfg.params.governance.wasm;
+  const holder = plan.wasmTimelock ? sync.wasm.contracts.timelock : resolve(g.admin ?? g.proposers[0]);
+  for (const [artifact, rec] of Object.entries(sync.wasm.codes)) {
+    const local = wasmChecksum(readFileSync(path.join(WASM_ARTIFACTS, artifact)));
+    const onChain = codes.find((c) => c.id === rec.codeId)?.checksum.toLowerCase() ?? "missing";
+    add({
+      stack: "wasm",
+      subject: artifact,
+      check: `code ${rec.codeId} checksum = local artifact`,
+      expected: short(local),
+      actual: short(onChain),
+      ok: onChain === local,
+    });
+  }
+  const adminRole = plan.spec.role("ADMIN").wasm;
+  const tlAddr = sync.wasm.contracts.timelock;
+  if (plan.wasmTimelock && tlAddr) {
+    const tlHas = async (role: string, account: string) =>
+      String(
+        ((await client.queryContractSmart(tlAddr, { has_role: { role, account } })) as { has_role: boolean }).has_role,
+      );
+    const info = await client.getContract(tlAddr);
+    add({
+      stack: "wasm",
+      subject: "timelock",
+      check: "chain-level admin = itself",
+      expected: short(tlAddr),
+      actual: short(info.admin ?? "none"),
+      ok: info.admin === tlAddr,
+    });
+    const md = (await client.queryContractSmart(tlAddr, { get_min_delay: {} })) as { min_delay: string };
+    add({
+      stack: "wasm",
+      subject: "timelock",
+      check: "minDelay",
+      expected: String(g.minDelay),
+      actual: String(md.min_delay),
+    });
+    if (deployer) {
+      for (const role of ["proposer", "executor", "canceller", adminRole]) {
+        add({
+          stack: "wasm",
+          subject: "timelock",
+          check: `deployer has no ${role}`,
+          expected: "false",
+          actual: await tlHas(role, deployer),
+        });
+      }
+    }
+    for (const a of g.proposers)
+      add({
+        stack: "wasm",
+        subject: "timelock",
+        check: `proposer ${short(resolve(a))}`,
+        expected: "true",
+        actual: await tlHas("proposer", resolve(a)),
+      });
+    for (const a of g.executors)
+      add({
+        stack: "wasm",
+        subject: "timelock",
+        check: `executor ${short(resolve(a))}`,
+        expected: "true",
+        actual: await tlHas("executor", resolve(a)),
+      });
+  }
+  for (const c of plan.components) {
+    const addr = sync.wasm.contracts[c.name];
+    if (!addr) {
+      add({ stack: "wasm", subject: c.name, check: "deployed", expected: "an address", actual: "missing" });
+      continue;
+    }
+    const info = await client.getContract(addr);
+    const want = sync.wasm.codes[c.wasm.artifact]?.codeId;
+    add({ stack: "wasm", subject: c.name, check: "code id", expected: String(want), actual: String(info.codeId) });
+    add({
+      stack: "wasm",
+      subject: c.name,
+      check: "chain-level admin",
+      expected: short(holder),
+      actual: short(info.admin ?? "none"),
+      ok: info.admin === holder,
+    });
+    const has = async (role: string, account: string) =>
+      String(
+        ((await client.queryContractSmart(addr, { has_role: { role, account } })) as { has_role: boolean }).has_role,
+      );
+    add({
+      stack: "wasm",
+      subject: c.name,
+      check: `ADMIN = ${plan.wasmTimelock ? "timelock" : "governance"}`,
+      expected: "true",
+      actual: await has(adminRole, holder),
+    });
+    if (deployer) {
+      for (const role of c.component.roles)
+        add({
+          stack: "wasm",
+          subject: c.name,
+          check: `deployer has no ${role.key}`,
+          expected: "false",
+          actual: await has(role.wasm, deployer),
+        });
+    }
+    if (c.component.hasRole("GUARDIAN")) {
+      for (const gd of g.guardians)
+        add({
+          stack: "wasm",
+          subject: c.name,
+          check: `GUARDIAN ${short(resolve(gd))}`,
+          expected: "true",
+          actual: await has(plan.spec.role("GUARDIAN").wasm, resolve(gd)),
+        });
+    }
+    for (const r of plan.roles.filter((x) => x.component === c.name)) {
+      const to = r.to.startsWith("$") ? sync.wasm.contracts[r.to.slice(1)] : r.to;
+      add({
+        stack: "wasm",
+        subject: c.name,
+        check: `${r.role} ${r.to}`,
+        expected: "true",
+        actual: await has(plan.spec.role(r.role).wasm, to),
+      });
+    }
+  }
+}
+
+async function verifyParams(
+  provider: Provider,
+  client: CosmWasmClient,
+  plan: Plan,
+  sync: SyncFile,
+  add: Add,
+): Promise<void> {
+  for (const c of plan.components) {
+    const evmAddr = sync.evm.contracts[c.name];
+    const wasmAddr = sync.wasm.contracts[c.name];
+    if (!evmAddr || !wasmAddr) continue;
+    const iface = [`function ${c.evm.paramsQuery}() view returns (${tupleOf(plan, c.component.name, c.paramsType)})`];
+    const onEvm = fromEvm(
+      c.component,
+      c.paramsType,
+      await new Contract(evmAddr, iface, provider).getFunction(c.evm.paramsQuery).staticCall(),
+    );
+    const onWasm = fromWasmJson(
+      c.component,
+      c.paramsType,
+      await client.queryContractSmart(wasmAddr, c.wasm.paramsQuery),
+    );
+    const intended = dual(c.params);
+    const e = dual(onEvm);
+    const w = dual(onWasm);
+    add({ stack: "both", subject: c.name, check: "params EVM = CosmWasm (CBOR dual hash)", expected: e, actual: w });
+    add({
+      stack: "both",
+      subject: c.name,
+      check: "params = intended (CBOR dual hash)",
+      expected: intended,
+      actual: e === w ? e : `evm ${e.slice(7, 25)} / wasm ${w.slice(7, 25)}`,
+      ok: e === intended && w === intended,
+    });
+  }
+}
+
+function tupleOf(plan: Plan, component: string, type: string): string {
+  const c = plan.spec.component(component);
+  const fields = c.types[type];
+  return `(${fields.map((f) => `${c.isStruct(f.type) ? tupleOf(plan, component, f.type) : c.isEnum(f.type) ? "uint8" : f.type} ${f.name}`).join(", ")})`;
+}
+
+/** The report as an aligned text table. */
+export function renderReport(r: VerifyReport): string {
+  const rows = r.checks.map((c) => [c.ok ? "ok" : "MISMATCH", c.stack, c.subject, c.check, c.expected, c.actual]);
+  const head = ["result", "stack", "subject", "check", "expected", "actual"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((x, i) => x.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  const bad = r.checks.filter((c) => !c.ok).length;
+  return [
+    line(head),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+    bad === 0 ? `verify: all ${r.checks.length} checks pass` : `verify: ${bad} of ${r.checks.length} checks FAIL`,
+  ].join("\n");
+}

@@ -1,0 +1,298 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { Contract, JsonRpcProvider, Wallet, ZeroHash, id } from "ethers";
+
+import { CosmjsChain } from "../../src/chains/wasm";
+import type { JournalEntry } from "../../src/deploy/journal";
+import { loadSpec } from "../../src/spec";
+import { localnet, mnemonicOf } from "./localnet";
+
+/**
+ * The runbook's entry points against the localnets: `npx hardhat run scripts/deploy.ts
+ * --network localhost` killed with SIGKILL at two chosen steps (after sending, before
+ * recording) and resumed, then `npm run verify:deployment` (0), a parameter changed on one
+ * stack (1), changed back (0); a few RateLimiter steps through governance on both real
+ * nodes; and a deployment in timelock mode.
+ */
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const spec = loadSpec();
+// Hardhat's default test account #1: governance (deploy/params/local.json). Test-only key,
+// the node prints it at start; it is not a secret.
+const GOVERNANCE_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const CONSUMER_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"; // account #3
+
+interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+}
+
+/**
+ * `hardhat run` forks the script and exits 0 when its child dies by a signal, so the runs
+ * that are killed start the same script the way the fork does (node + ts-node, network
+ * from HARDHAT_NETWORK), where the SIGKILL is visible.
+ */
+function scriptRun(script: string, env: Record<string, string>): Run {
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HARDHAT_NETWORK: "localhost" },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return { status: r.status, signal: r.signal, out: `${r.stdout}\n${r.stderr}` };
+}
+
+function hardhatRun(script: string, env: Record<string, string>): Run {
+  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "hardhat"), ["run", script, "--network", "localhost"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return { status: r.status, signal: r.signal, out: `${r.stdout}\n${r.stderr}` };
+}
+
+function journal(dir: string): JournalEntry[] {
+  return readFileSync(path.join(dir, "localhost+wasm-localnet", "journal.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as JournalEntry);
+}
+
+function sync(dir: string) {
+  return JSON.parse(readFileSync(path.join(dir, "localhost+wasm-localnet", "sync.json"), "utf8")) as {
+    deployment: string;
+    evm: { contracts: Record<string, string> };
+    wasm: { contracts: Record<string, string> };
+  };
+}
+
+/**
+ * An admin action on CosmWasm as governance (bob, proposer + executor of the timelock in
+ * deploy/params/local.json): a timelock batch when the deployment has the timelock
+ * contract (its ADMIN), else bob's own call (bob is then ADMIN).
+ */
+async function wasmGovern(
+  chain: CosmjsChain,
+  timelock: string | undefined,
+  calls: { contract: string; msg: unknown }[],
+) {
+  const bob = chain.address("bob");
+  if (!timelock) {
+    for (const c of calls) await chain.execute({ contract: c.contract, sender: bob, msg: c.msg });
+    return;
+  }
+  const batch = calls.map((c) => ({
+    execute: { contract_addr: c.contract, msg: Buffer.from(JSON.stringify(c.msg)).toString("base64"), funds: [] },
+  }));
+  const salt = Buffer.from(id(`e2e-${Date.now()}-${Math.random()}`).slice(2), "hex").toString("hex");
+  const predecessor = "00".repeat(32);
+  await chain.execute({
+    contract: timelock,
+    sender: bob,
+    msg: { schedule_batch: { calls: batch, predecessor, salt, delay: "2" } },
+  });
+  const { id: op } = await chain.query<{ id: string }>(timelock, {
+    hash_operation_batch: { calls: batch, predecessor, salt },
+  });
+  for (let i = 0; i < 60; i++) {
+    const r = await chain.query<{ is_operation_ready: boolean }>(timelock, { is_operation_ready: { id: op } });
+    if (r.is_operation_ready) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  await chain.execute({ contract: timelock, sender: bob, msg: { execute_batch: { calls: batch, predecessor, salt } } });
+}
+
+describe("deployment of both stacks on the localnets", function () {
+  this.timeout(900_000);
+  const net = localnet();
+  const dir = mkdtempSync(path.join(tmpdir(), "vagus-deploy-e2e-"));
+  const env = { VAGUS_DEPLOYMENTS_DIR: dir };
+  const provider = new JsonRpcProvider(net.evmRpc);
+  let chain: CosmjsChain;
+  let evmDeployer: string;
+  let nonceBefore: number;
+
+  before(async () => {
+    chain = await CosmjsChain.connect({
+      rpc: net.wasmRpc,
+      chainId: net.chainId,
+      prefix: net.prefix,
+      gasPrice: net.gasPrice,
+      signers: ["bob", "consumer"].map((name) => ({ name, mnemonic: mnemonicOf(net, name) })),
+    });
+    evmDeployer = ((await provider.send("eth_accounts", [])) as string[])[0];
+    nonceBefore = await provider.getTransactionCount(evmDeployer);
+  });
+  after(async () => {
+    await chain?.close();
+    provider.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a run SIGKILLed after sending an EVM proxy deploy leaves an intent without result", () => {
+    const r = scriptRun("scripts/deploy.ts", { ...env, VAGUS_DEPLOY_CRASH_AT: "evm:CircuitBreaker:proxy" });
+    expect(r.signal, r.out).to.equal("SIGKILL");
+    const j = journal(dir);
+    const step = j.filter((e) => e.step === "evm:CircuitBreaker:proxy");
+    expect(step.map((e) => e.phase)).to.deep.equal(["intent"]);
+    expect(j.some((e) => e.phase === "complete")).to.equal(false);
+  });
+
+  it("the resumed run finds that proxy on chain, then is SIGKILLed after a CosmWasm instantiate", () => {
+    const r = scriptRun("scripts/deploy.ts", { ...env, VAGUS_DEPLOY_CRASH_AT: "wasm:RateLimiter:instantiate" });
+    expect(r.signal, r.out).to.equal("SIGKILL");
+    expect(r.out).to.match(/evm:CircuitBreaker:proxy: found on chain, recorded/);
+    expect(r.out).to.match(/resuming an interrupted run/);
+    const phases = journal(dir)
+      .filter((e) => e.step === "evm:CircuitBreaker:proxy")
+      .map((e) => e.phase);
+    expect(phases).to.deep.equal(["intent", "recovered"]);
+  });
+
+  it("the third run completes without repeating a step or deploying anything twice", async () => {
+    const r = hardhatRun("scripts/deploy.ts", env);
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.match(/wasm:RateLimiter:instantiate: found on chain, recorded/);
+    expect(r.out).to.match(/evm:timelock: done earlier/);
+    const j = journal(dir);
+    const deployments = new Set(j.map((e) => e.deployment));
+    expect(deployments.size).to.equal(1);
+    const intents = j.filter((e) => e.phase === "intent");
+    const perStep = new Map<string, number>();
+    for (const e of intents) perStep.set(e.step!, (perStep.get(e.step!) ?? 0) + 1);
+    for (const [step, n] of perStep) expect(n, step).to.equal(1);
+    // Every EVM transaction of the deployer is one journaled intent: nothing was sent twice.
+    const evmIntents = intents.filter((e) => e.network === "localhost").length;
+    expect(await provider.getTransactionCount(evmDeployer)).to.equal(nonceBefore + evmIntents);
+    // On CosmWasm: the deployer created exactly this deployment's contracts, once each
+    // (the timelock and the two components).
+    const s = sync(dir);
+    const wasmDeployer = String(j[0].data?.wasmDeployer);
+    const mine = [];
+    for (const a of await chainContractsBy(wasmDeployer)) {
+      const info = await chain.contractInfo(a);
+      if (info?.label.includes(s.deployment)) mine.push(a);
+    }
+    const expected = [s.wasm.contracts.timelock, s.wasm.contracts.RateLimiter, s.wasm.contracts.CircuitBreaker];
+    expect(expected.every(Boolean), JSON.stringify(s.wasm.contracts)).to.equal(true);
+    expect(mine.sort()).to.deep.equal(expected.sort());
+  });
+
+  async function chainContractsBy(creator: string): Promise<string[]> {
+    const { CosmWasmClient } = await import("@cosmjs/cosmwasm-stargate");
+    const c = await CosmWasmClient.connect(net.wasmRpc);
+    try {
+      return await c.getContractsByCreator(creator);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  it("a fourth run is a no-op: every step done", () => {
+    const r = hardhatRun("scripts/deploy.ts", { ...env, VAGUS_DRY_RUN: "1" });
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.match(/DRY RUN/);
+  });
+
+  it("verify:deployment exits 0 on the fresh deployment", () => {
+    const r = hardhatRun("scripts/verify-deployment.ts", env);
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.match(/all \d+ checks pass/);
+  });
+
+  it("a parameter changed on one stack makes verify exit 1; changing it back makes it 0", async () => {
+    const s = sync(dir);
+    const rl = s.wasm.contracts.RateLimiter;
+    const set = (capacity: number) => ({ set_default_config: { config: { capacity, window: 60, buckets: 6 } } });
+    // spec default capacity 60 (spec/rate-limiter.json) → 61 on CosmWasm only.
+    await wasmGovern(chain, s.wasm.contracts.timelock, [{ contract: rl, msg: set(61) }]);
+    const bad = hardhatRun("scripts/verify-deployment.ts", env);
+    expect(bad.status, bad.out).to.equal(1);
+    expect(bad.out).to.match(/MISMATCH\s+both\s+RateLimiter\s+params EVM = CosmWasm/);
+    await wasmGovern(chain, s.wasm.contracts.timelock, [{ contract: rl, msg: set(60) }]);
+    const good = hardhatRun("scripts/verify-deployment.ts", env);
+    expect(good.status, good.out).to.equal(0);
+  });
+
+  it("RateLimiter steps through governance on both real nodes give the same outcomes", async () => {
+    const s = sync(dir);
+    const gov = new Wallet(GOVERNANCE_KEY, provider);
+    const consumerEvm = new Wallet(CONSUMER_KEY, provider);
+    const action = id("e2e-action");
+    const executor = 42n;
+    // EVM: ADMIN is the timelock, so the admin calls go through it (schedule, wait, execute).
+    const rlAbi = [
+      "function grantRole(bytes32,address)",
+      "function setPairConfig(uint64,bytes32,(uint32,uint32,uint8))",
+      "function consume(uint64,bytes32) returns (bool,uint64)",
+      "function counters(uint64,bytes32) view returns (uint64,uint64)",
+    ];
+    const rlEvm = new Contract(s.evm.contracts.RateLimiter, rlAbi, provider);
+    const tl = new Contract(
+      s.evm.contracts.timelock,
+      [
+        "function scheduleBatch(address[],uint256[],bytes[],bytes32,bytes32,uint256)",
+        "function executeBatch(address[],uint256[],bytes[],bytes32,bytes32) payable",
+      ],
+      gov,
+    );
+    const payloads = [
+      rlEvm.interface.encodeFunctionData("grantRole", [spec.role("CONSUMER").evmId, consumerEvm.address]),
+      rlEvm.interface.encodeFunctionData("setPairConfig", [executor, action, [2, 60, 6]]),
+    ];
+    const targets = [s.evm.contracts.RateLimiter, s.evm.contracts.RateLimiter];
+    const salt = id(`e2e-${s.deployment}`);
+    await (await tl.scheduleBatch(targets, [0, 0], payloads, ZeroHash, salt, 2)).wait();
+    await new Promise((r) => setTimeout(r, 3000));
+    await provider.send("evm_mine", []);
+    await (await tl.executeBatch(targets, [0, 0], payloads, ZeroHash, salt)).wait();
+    // CosmWasm: the timelock contract holds ADMIN (or the governance account without it).
+    const rlWasm = s.wasm.contracts.RateLimiter;
+    const consumerWasm = chain.address("consumer");
+    const pair = { executor_id: executor.toString(), action_id: action.slice(2) };
+    await wasmGovern(chain, s.wasm.contracts.timelock, [
+      { contract: rlWasm, msg: { grant_role: { role: "consumer", account: consumerWasm } } },
+      { contract: rlWasm, msg: { set_pair_config: { ...pair, config: { capacity: 2, window: 60, buckets: 6 } } } },
+    ]);
+
+    // Capacity 2 in 60 s: allowed, allowed, denied — on both (spec/rate-limiter.md).
+    const evmAllowed: boolean[] = [];
+    const wasmAllowed: boolean[] = [];
+    const asConsumer = rlEvm.connect(consumerEvm) as Contract;
+    for (let i = 0; i < 3; i++) {
+      const [allowed] = (await asConsumer.consume.staticCall(executor, action)) as [boolean, bigint];
+      await (await asConsumer.consume(executor, action)).wait();
+      evmAllowed.push(allowed);
+      const res = await chain.execute({ contract: rlWasm, sender: consumerWasm, msg: { consume: pair } });
+      wasmAllowed.push((res.data as { allowed: boolean }).allowed);
+    }
+    expect(evmAllowed).to.deep.equal([true, true, false]);
+    expect(wasmAllowed).to.deep.equal([true, true, false]);
+    const [req, rej] = (await rlEvm.counters(executor, action)) as [bigint, bigint];
+    expect([req, rej]).to.deep.equal([3n, 1n]);
+    expect(await chain.query(rlWasm, { counters: pair })).to.deep.equal({ requests: "3", rejections: "1" });
+  });
+
+  it("timelock mode (VAGUS_TIMELOCK=1): wiring through the timelock, deployer renounces it, verify passes", () => {
+    const dir2 = mkdtempSync(path.join(tmpdir(), "vagus-deploy-e2e-tl-"));
+    try {
+      const r = hardhatRun("scripts/deploy.ts", { VAGUS_DEPLOYMENTS_DIR: dir2, VAGUS_TIMELOCK: "1" });
+      expect(r.status, r.out).to.equal(0);
+      expect(r.out).to.match(/evm:timelock:schedule-wiring: ok/);
+      expect(r.out).to.match(/evm:timelock:execute-wiring: ok/);
+      expect(r.out).to.match(/wasm:timelock:schedule-wiring: ok/);
+      expect(r.out).to.match(/wasm:timelock:execute-wiring: ok/);
+      expect(r.out).to.match(/wasm:timelock:renounce-proposer: ok/);
+      const v = hardhatRun("scripts/verify-deployment.ts", { VAGUS_DEPLOYMENTS_DIR: dir2 });
+      expect(v.status, v.out).to.equal(0);
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+});
