@@ -99,7 +99,7 @@ export function componentParams(
     if (v === undefined)
       problems.push(`params: ${component.name}.${f.name} has no spec default; set it in the params file`);
     raw[f.name] = v;
-    if (p && typeof v === "number" && (v < p.min || v > p.max)) {
+    if (p && typeof v === "number" && (BigInt(v) < BigInt(p.min) || BigInt(v) > BigInt(p.max))) {
       problems.push(`params: ${component.name}.${f.name} = ${v} is outside ${p.min}..${p.max} (spec)`);
     }
   }

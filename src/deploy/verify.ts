@@ -5,7 +5,7 @@ import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { Contract, getAddress, type Provider } from "ethers";
 
 import { wasmChecksum } from "../chains/wasm";
-import { commit } from "../cbor";
+import { commit, type CborValue } from "../cbor";
 import { fromEvm, type Canonical } from "../spec";
 import { accountResolver, type DeployConfig } from "./config";
 import { DeployError } from "./errors";
@@ -60,8 +60,16 @@ function short(h: string): string {
   return h.length > 14 ? `${h.slice(0, 10)}…` : h;
 }
 
+/** A canonical spec value as CBOR data; deployed parameters never hold an unset (`null`) value. */
+function asCbor(v: Canonical): CborValue {
+  if (v === null) throw new Error("verify: a deployed parameter is unset (null); parameters must all be set");
+  if (Array.isArray(v)) return v.map(asCbor);
+  if (typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asCbor(x)]));
+  return v;
+}
+
 function dual(v: Canonical): string {
-  const c = commit(v);
+  const c = commit(asCbor(v));
   return `sha256 ${c.sha256.slice(0, 18)} keccak ${c.keccak256.slice(0, 18)}`;
 }
 
