@@ -64,27 +64,7 @@ function checkParams(c: Component, where: string, fields: SpecField[], params: r
   return [];
 }
 
-/**
- * Components whose contract is compiled. Transitional: while the safety-core contracts are
- * written on other branches, a component without an EVM artifact is skipped here (and
- * named on the console); the integrator removes this once every contract exists.
- */
-function compiled(): Component[] {
-  const present: Component[] = [];
-  const missing: string[] = [];
-  for (const c of spec.components.values()) {
-    try {
-      artifacts.readArtifactSync(c.evmContract);
-      present.push(c);
-    } catch {
-      missing.push(c.evmContract);
-    }
-  }
-  if (missing.length > 0) console.log(`    drift: skipped (no EVM artifact yet): ${missing.join(", ")}`);
-  return present;
-}
-
-for (const c of compiled()) {
+for (const c of spec.components.values()) {
   describe(`${c.evmContract}: ABI matches spec (${c.file} + common.json)`, () => {
     let iface: Interface;
 

@@ -437,7 +437,12 @@ export class CosmjsChain implements WasmChain {
   }
 
   async block(): Promise<BlockInfo> {
-    const b = await this.anyClient().getBlock();
+    return this.blockAt();
+  }
+
+  /** The block at `height` (default: the latest). */
+  async blockAt(height?: number): Promise<BlockInfo> {
+    const b = await this.anyClient().getBlock(height);
     const ms = Date.parse(b.header.time);
     // CometBFT times carry nanoseconds; Date keeps milliseconds, enough for seconds.
     const nanos = /\.(\d+)Z$/.exec(b.header.time)?.[1]?.padEnd(9, "0").slice(0, 9) ?? "000000000";
