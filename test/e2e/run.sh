@@ -14,6 +14,7 @@ run "artifacts on a real wasmd (wasmvm 2.2)" bash test/e2e/wasmd-smoke.sh
 # Mocha suites on both real nodes: the cosmjs backend, then the deployment toolkit's entry
 # points (deploy killed and resumed, verify, a parameter drift, governance, timelock mode).
 run "cosmjs backend on wasmd" npx hardhat test --network localhost test/e2e/cosmjs-client.test.ts
+run "embedded engine vs wasmd: same steps, same outcomes" npx hardhat test --network localhost test/e2e/engine-vs-wasmd.test.ts
 run "deploy both stacks, kill and resume, sync, verify" npx hardhat test --network localhost test/e2e/deploy.test.ts
 echo
 echo "e2e: $passed passed, $failed failed"
