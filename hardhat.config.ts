@@ -34,14 +34,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
 });
 
 /**
- * test/e2e/ needs running localnets (`npm run test:e2e`); a bare `hardhat test` leaves it
- * out. Naming its files explicitly runs them.
+ * A bare `hardhat test` (npm run test:evm) leaves out test/e2e/, which needs running
+ * localnets (`npm run test:e2e`), and test/equivalence/, which has its own stage
+ * (`npm run test:equivalence`: the suites plus the CI campaign). Naming files runs them.
  */
 subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
   const files: string[] = await runSuper(args);
   if (args.testFiles.length > 0) return files;
-  const e2e = path.join(__dirname, "test", "e2e") + path.sep;
-  return files.filter((f) => !path.resolve(f).startsWith(e2e));
+  const own = ["e2e", "equivalence"].map((d) => path.join(__dirname, "test", d) + path.sep);
+  return files.filter((f) => !own.some((dir) => path.resolve(f).startsWith(dir)));
 });
 
 /**
