@@ -15,6 +15,7 @@ import {
 
 import { toEvmArg } from "../spec";
 import type { GovernanceParams } from "./config";
+import { ConfigError } from "./errors";
 import { fillTemplate, type Plan, type PlannedComponent } from "./plan";
 import type { Step, StepData } from "./steps";
 
@@ -275,7 +276,10 @@ function big(_k: string, v: unknown) {
 function initData(t: EvmTarget, c: PlannedComponent, admin: string, state: EvmState): string {
   const values: Record<string, unknown> = { admin, params: "$params", ...state.addresses };
   const args = c.evm.init.map((a) => {
-    if (a === "$params") return toEvmArg(c.component, c.paramsType, jsonOf(c.params));
+    if (a === "$params") {
+      if (!c.paramsType) throw new ConfigError([`plan: ${c.name} uses $params but has no paramsType`]);
+      return toEvmArg(c.component, c.paramsType, jsonOf(c.params));
+    }
     return fillTemplate(a, values);
   });
   // The ABI comes from the artifact at run time; encoding here needs it synchronously, so

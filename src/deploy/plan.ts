@@ -33,10 +33,11 @@ export interface PlanRole {
 export interface PlanComponentDef {
   name: string;
   spec: string;
-  paramsType: string;
+  /** The spec struct of the component's parameters; absent for a component without any. */
+  paramsType?: string;
   optional?: boolean;
-  evm: { contract: string; init: unknown[]; paramsQuery: string };
-  wasm: { artifact: string; init: Record<string, unknown>; paramsQuery: unknown };
+  evm: { contract: string; init: unknown[]; paramsQuery?: string };
+  wasm: { artifact: string; init: Record<string, unknown>; paramsQuery?: unknown };
 }
 
 export interface PlanFile {
@@ -51,8 +52,8 @@ export interface PlanFile {
 
 export interface PlannedComponent extends PlanComponentDef {
   component: Component;
-  /** Parameters in canonical form (bigint integers, spec field names). */
-  params: Canonical;
+  /** Parameters in canonical form (bigint integers, spec field names); null without paramsType. */
+  params: Canonical | null;
 }
 
 export interface Plan {
@@ -135,10 +136,13 @@ export function resolvePlan(params: ParamsFile, evmArtifacts: EvmArtifactProbe, 
       continue;
     }
     try {
+      const overrides = params.components[def.name];
+      if (!def.paramsType && overrides && Object.keys(overrides).length > 0)
+        throw new ConfigError([`params: ${def.name} has no parameters (spec: ${def.spec})`]);
       components.push({
         ...def,
         component,
-        params: componentParams(component, def.paramsType, params.components[def.name]),
+        params: def.paramsType ? componentParams(component, def.paramsType, overrides) : null,
       });
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
@@ -178,12 +182,12 @@ function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** A canonical struct as CosmWasm JSON: snake_case fields, u64+ as decimal strings. */
+/** A canonical struct as CosmWasm JSON: snake_case fields, (u)int64+ as decimal strings. */
 export function toWasmJson(component: Component, type: string, value: Canonical): unknown {
   const fields = component.types[type];
   if (!fields) {
     if (typeof value === "bigint") {
-      const bits = Number(/^uint(\d+)$/.exec(type)?.[1] ?? 8);
+      const bits = Number(/^u?int(\d+)$/.exec(type)?.[1] ?? 8);
       return bits > 32 ? value.toString() : Number(value);
     }
     return value;

@@ -400,7 +400,7 @@ async function verifyParams(
   for (const c of plan.components) {
     const evmAddr = sync.evm.contracts[c.name];
     const wasmAddr = sync.wasm.contracts[c.name];
-    if (!evmAddr || !wasmAddr) continue;
+    if (!evmAddr || !wasmAddr || !c.paramsType || !c.params || !c.evm.paramsQuery || !c.wasm.paramsQuery) continue;
     const iface = [`function ${c.evm.paramsQuery}() view returns (${tupleOf(plan, c.component.name, c.paramsType)})`];
     const onEvm = fromEvm(
       c.component,

@@ -166,7 +166,7 @@ export function wasmSteps(
         () =>
           fillTemplate(c.wasm.init, {
             admin: initialAdmin(),
-            params: toWasmJson(c.component, c.paramsType, c.params),
+            params: c.paramsType && c.params ? toWasmJson(c.component, c.paramsType, c.params) : null,
             ...state.addresses,
           }),
         holder,
@@ -215,10 +215,7 @@ export function wasmSteps(
       msg: () => ref(l.msg),
       done: async () => {
         const got = await chain.query<Record<string, unknown>>(state.addresses[link.component], ref(l.check.query));
-        const v = l.check.path
-          .split(".")
-          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], got);
-        return JSON.stringify(v) === JSON.stringify(ref(l.check.equals));
+        return JSON.stringify(atPath(got, l.check.path)) === JSON.stringify(ref(l.check.equals));
       },
     });
   }
@@ -354,4 +351,10 @@ function timelockBatch(
       run: (_i, hooks) => send({ execute_batch: { calls: batch(), predecessor: ZERO32, salt } }, hooks),
     },
   ];
+}
+
+/** The value at a dotted path of a query answer; the empty path is the whole answer. */
+export function atPath(value: unknown, dotted: string): unknown {
+  if (dotted === "") return value;
+  return dotted.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], value);
 }

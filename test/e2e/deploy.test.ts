@@ -171,7 +171,7 @@ describe("deployment of both stacks on the localnets", function () {
     const evmIntents = intents.filter((e) => e.network === "localhost").length;
     expect(await provider.getTransactionCount(evmDeployer)).to.equal(nonceBefore + evmIntents);
     // On CosmWasm: the deployer created exactly this deployment's contracts, once each
-    // (the timelock and the two components).
+    // (the timelock and the seven components of deploy/plan.json).
     const s = sync(dir);
     const wasmDeployer = String(j[0].data?.wasmDeployer);
     const mine = [];
@@ -179,7 +179,17 @@ describe("deployment of both stacks on the localnets", function () {
       const info = await chain.contractInfo(a);
       if (info?.label.includes(s.deployment)) mine.push(a);
     }
-    const expected = [s.wasm.contracts.timelock, s.wasm.contracts.RateLimiter, s.wasm.contracts.CircuitBreaker];
+    const names = [
+      "timelock",
+      "RateLimiter",
+      "CircuitBreaker",
+      "ANSStateManager",
+      "AfferentInbox",
+      "VagalBrake",
+      "CapabilityIssuer",
+      "ReflexArc",
+    ];
+    const expected = names.map((n) => s.wasm.contracts[n]);
     expect(expected.every(Boolean), JSON.stringify(s.wasm.contracts)).to.equal(true);
     expect(mine.sort()).to.deep.equal(expected.sort());
   });
