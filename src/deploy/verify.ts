@@ -11,7 +11,8 @@ import { accountResolver, type DeployConfig } from "./config";
 import { DeployError } from "./errors";
 import { TIMELOCK_ROLES, type EvmTarget } from "./evm";
 import { Journal } from "./journal";
-import { fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "./plan";
+import { fillTemplate, fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "./plan";
+import { atPath } from "./wasm";
 import { journalFile } from "./runner";
 
 /**
@@ -106,6 +107,7 @@ export async function verifyDeployment(
   });
   try {
     await verifyWasm(client, plan, sync, cfg, wasmDeployer, add);
+    await verifyLinks(evm, client, plan, sync, add);
     await verifyParams(evm.provider, client, plan, sync, add);
   } finally {
     client.disconnect();
@@ -114,6 +116,46 @@ export async function verifyDeployment(
 }
 
 type Add = (c: Omit<Check, "ok"> & { ok?: boolean }) => void;
+
+const bigText = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+
+/**
+ * The standard wiring (spec/safety-core.md §0) on both stacks: each link of the plan, read
+ * back with the query that proves it, must name the recorded address of the intended
+ * component **of the same stack**.
+ */
+async function verifyLinks(
+  evm: EvmTarget,
+  client: CosmWasmClient,
+  plan: Plan,
+  sync: SyncFile,
+  add: Add,
+): Promise<void> {
+  for (const link of plan.links) {
+    const c = plan.components.find((x) => x.name === link.component);
+    if (!c) continue;
+    if (link.evm && sync.evm.contracts[link.component]) {
+      const l = link.evm;
+      const ref = (v: unknown) => fillTemplate(v, sync.evm.contracts);
+      const art = await evm.artifact(c.evm.contract);
+      const ct = new Contract(sync.evm.contracts[link.component], art.abi, evm.provider);
+      const got: unknown = await ct
+        .getFunction(l.check.fn)
+        .staticCall(...((ref(l.check.args ?? []) as unknown[]) ?? []));
+      const expected = JSON.stringify(ref(l.check.equals), bigText).toLowerCase();
+      const actual = JSON.stringify(got, bigText).toLowerCase();
+      add({ stack: "evm", subject: link.component, check: `link ${link.name}`, expected, actual });
+    }
+    if (link.wasm && sync.wasm.contracts[link.component]) {
+      const l = link.wasm;
+      const ref = (v: unknown) => fillTemplate(v, sync.wasm.contracts);
+      const got = await client.queryContractSmart(sync.wasm.contracts[link.component], ref(l.check.query));
+      const expected = JSON.stringify(ref(l.check.equals));
+      const actual = JSON.stringify(atPath(got, l.check.path));
+      add({ stack: "wasm", subject: link.component, check: `link ${link.name}`, expected, actual });
+    }
+  }
+}
 
 const ACCESS = ["function hasRole(bytes32 role, address account) view returns (bool)"];
 
