@@ -11,6 +11,7 @@ export class SharedClock {
   private height = 1;
   private evmMinedAt: number | undefined;
   private evmBlockNumber: number | undefined;
+  private evmReading: Promise<number> | undefined;
 
   readonly wasm: readonly WasmChain[];
 
@@ -60,11 +61,21 @@ export class SharedClock {
    */
   async evmReadBlock(): Promise<number> {
     if (!this.evm || this.current === undefined) throw new Error("clock: no EVM chain or time not set");
-    if (this.evmMinedAt !== this.current || this.evmBlockNumber === undefined) {
-      const b = await this.evm.mine(this.current);
-      this.minedEvm(b.number, b.time);
-    }
-    return this.evmBlockNumber as number;
+    if (this.evmMinedAt === this.current && this.evmBlockNumber !== undefined) return this.evmBlockNumber;
+    // Concurrent reads (a step's state queries run in parallel) share one mining: two
+    // interleaved `setNextBlockTime, mine` pairs would mine the second block with no set
+    // time, at Hardhat's wall-clock time, which is later than the clock's second under
+    // load, and the next transaction at the clock's second could not be mined any more.
+    this.evmReading ??= (async () => {
+      try {
+        const b = await (this.evm as EvmChain).mine(this.current);
+        this.minedEvm(b.number, b.time);
+        return b.number;
+      } finally {
+        this.evmReading = undefined;
+      }
+    })();
+    return this.evmReading;
   }
 
   /** Forgets what was mined (after a chain restore). */

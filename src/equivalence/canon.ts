@@ -240,8 +240,13 @@ export function fromEvm(c: Component, type: string, value: unknown, book: Addres
   }
 }
 
-/** Canonical form of a CosmWasm JSON value (responses) or event attribute (strings). */
-export function fromWasm(c: Component, type: string, value: unknown, book: AddressBook): Canon {
+/**
+ * Canonical form of a CosmWasm JSON value (responses) or event attribute (strings).
+ * `optional` marks a field the spec declares `optional`: for an address, the attribute
+ * text `null` is then the unset address (spec/safety-core.md §7: wasmd rejects an empty
+ * attribute value, so an unset optional address is written as the text `null`).
+ */
+export function fromWasm(c: Component, type: string, value: unknown, book: AddressBook, optional = false): Canon {
   const elem = elemType(type);
   if (elem !== undefined) {
     const arr = typeof value === "string" ? (JSON.parse(value) as unknown[]) : (value as unknown[]);
@@ -265,6 +270,7 @@ export function fromWasm(c: Component, type: string, value: unknown, book: Addre
       return hexText(value, type);
     case "address":
       if (value === null || value === undefined || value === "") return null;
+      if (optional && value === "null") return null;
       return book.refOfWasm(text(value)) ?? text(value);
     case "role": {
       const w = text(value);

@@ -371,7 +371,7 @@ export class WasmStack implements Stack {
       const fields: Record<string, Canon> = {};
       for (const f of ev.fields) {
         const attr = e.attributes.find((a) => a.key === snakeCase(f.name));
-        fields[f.name] = attr === undefined ? null : fromWasm(comp, f.type, attr.value, this.book);
+        fields[f.name] = attr === undefined ? null : fromWasm(comp, f.type, attr.value, this.book, f.optional === true);
       }
       (out[comp.name] ??= []).push({ name: ev.name, fields });
     }

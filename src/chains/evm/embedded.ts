@@ -13,6 +13,8 @@ export interface EmbeddedEvmOptions {
   provider?: Eip1193Provider;
   artifactsDir?: string;
   defaultGasLimit?: bigint;
+  /** Return values from an `eth_call` of the pending block (default) or a trace (`false`). */
+  returnValueFromPendingCall?: boolean;
 }
 
 interface HardhatRuntimeLike {
@@ -48,6 +50,8 @@ export async function startEmbeddedEvm(opts: EmbeddedEvmOptions = {}): Promise<R
     request,
     artifactsDir: opts.artifactsDir,
     defaultGasLimit: opts.defaultGasLimit,
+    // Automine, one client: the pending block is the transaction's block (see the option).
+    returnValueFromPendingCall: opts.returnValueFromPendingCall ?? true,
     accounts: async () => {
       accounts ??= (await request("eth_accounts", [])) as string[];
       return [...accounts];

@@ -46,6 +46,16 @@ export interface RpcEvmChainOptions {
   /** Waits for a mined receipt (a real node mines later than it accepts). */
   waitReceipt?: (hash: string) => Promise<RawReceipt>;
   onClose?: () => Promise<void>;
+  /**
+   * Take a transaction's return value from an `eth_call` of the `pending` block made just
+   * before sending it (same `from`, `to`, data, gas and value, after the next block's time
+   * was set) instead of re-executing the mined transaction with `debug_traceTransaction`.
+   * Only for an automining chain with one client (the embedded one): the pending block is
+   * then the block the transaction is mined in, on the same state at the same number and
+   * time. The value is kept only when the receipt proves it: mined in the block after the
+   * one that was latest at the call, as its first transaction; otherwise the trace is used.
+   */
+  returnValueFromPendingCall?: boolean;
 }
 
 export interface RawReceipt {
@@ -54,6 +64,7 @@ export interface RawReceipt {
   status: string;
   gasUsed: string;
   contractAddress: string | null;
+  transactionIndex?: string;
   logs: { address: string; topics: string[]; data: string; logIndex: string }[];
 }
 
@@ -114,6 +125,7 @@ export class RpcEvmChain implements EvmChain {
   private chainIdCache: bigint | undefined;
   private closed = false;
   private traceSupported = true;
+  private readonly pendingCall: boolean;
 
   constructor(opts: RpcEvmChainOptions) {
     this.backend = opts.backend;
@@ -124,6 +136,7 @@ export class RpcEvmChain implements EvmChain {
     this.defaultGasLimit = opts.defaultGasLimit ?? 10_000_000n;
     this.waitReceipt = opts.waitReceipt;
     this.onClose = opts.onClose;
+    this.pendingCall = opts.returnValueFromPendingCall === true;
   }
 
   /** A raw JSON-RPC request to the backend (for methods this interface does not cover). */
@@ -177,11 +190,38 @@ export class RpcEvmChain implements EvmChain {
     const fragment = iface.getFunction(req.fn);
     if (!fragment) throw new EvmChainError(`${req.to} has no function ${req.fn}`, { kind: "invalid", op: "send" });
     const data = iface.encodeFunctionData(fragment, req.args ?? []);
-    const receipt = await this.transact(
-      { from: req.from, to: req.to, data, gas: this.gasOf(req.gasLimit), value: req.value },
-      req.fn,
-    );
-    return this.resultOf(receipt, iface, fragment.outputs.length > 0 ? fragment.format("sighash") : undefined);
+    const tx = { from: req.from, to: req.to, data, gas: this.gasOf(req.gasLimit), value: req.value };
+    const fn = fragment.outputs.length > 0 ? fragment.format("sighash") : undefined;
+    const pending = this.pendingCall && fn !== undefined ? await this.pendingOutput(tx) : undefined;
+    const receipt = await this.transact(tx, req.fn);
+    const proven =
+      pending !== undefined &&
+      num(receipt.blockNumber) === pending.latest + 1 &&
+      receipt.transactionIndex !== undefined &&
+      num(receipt.transactionIndex) === 0;
+    return this.resultOf(receipt, iface, fn, proven ? pending.output : undefined);
+  }
+
+  /** The output of `tx` as an `eth_call` of the pending block, with the latest block's number. */
+  private async pendingOutput(tx: UnsignedTx): Promise<{ output: string; latest: number } | undefined> {
+    try {
+      const [latest, output] = await Promise.all([
+        this.request("eth_blockNumber", []) as Promise<string>,
+        this.request("eth_call", [
+          {
+            from: tx.from,
+            to: tx.to,
+            data: tx.data,
+            gas: toBeHex(tx.gas),
+            value: tx.value === undefined ? undefined : toBeHex(tx.value),
+          },
+          "pending",
+        ]) as Promise<string>,
+      ]);
+      return { output, latest: num(latest) };
+    } catch {
+      return undefined; // a revert: the transaction reverts too and carries its own data
+    }
   }
 
   async call(req: EvmCallRequest): Promise<unknown[]> {
@@ -334,12 +374,14 @@ export class RpcEvmChain implements EvmChain {
     receipt: RawReceipt,
     iface: Interface | undefined,
     fn: string | undefined,
+    output?: string,
   ): Promise<EvmTxResult> {
     const blockNumber = num(receipt.blockNumber);
     const [block, returnValue] = await Promise.all([
       this.request("eth_getBlockByNumber", [receipt.blockNumber, false]) as Promise<RawBlock>,
       (async (): Promise<unknown[] | undefined> => {
         if (!iface || fn === undefined) return [];
+        if (output !== undefined) return [...iface.decodeFunctionResult(fn, output)];
         const trace = await this.traceOutput(receipt.transactionHash);
         return trace ? [...iface.decodeFunctionResult(fn, trace.output)] : undefined;
       })(),
