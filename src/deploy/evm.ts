@@ -273,6 +273,25 @@ function big(_k: string, v: unknown) {
   return typeof v === "bigint" ? Number(v) : v;
 }
 
+/**
+ * A link of the plan read back on the EVM: the check query's answer and the value it must
+ * equal, both as lower-case JSON (deploy's "done" test and verify:deployment share it).
+ */
+export async function readEvmLink(
+  provider: Provider,
+  abi: InterfaceAbi | Interface,
+  address: string,
+  l: { check: { fn: string; args?: unknown[]; equals: unknown } },
+  ref: (v: unknown) => unknown,
+): Promise<{ expected: string; actual: string }> {
+  const ct = new Contract(address, abi, provider);
+  const got: unknown = await ct.getFunction(l.check.fn).staticCall(...((ref(l.check.args ?? []) as unknown[]) ?? []));
+  return {
+    expected: JSON.stringify(ref(l.check.equals), big).toLowerCase(),
+    actual: JSON.stringify(got, big).toLowerCase(),
+  };
+}
+
 function initData(t: EvmTarget, c: PlannedComponent, admin: string, state: EvmState): string {
   const values: Record<string, unknown> = { admin, params: "$params", ...state.addresses };
   const args = c.evm.init.map((a) => {
@@ -321,11 +340,8 @@ function wiringCalls(t: EvmTarget, plan: Plan, gov: GovernanceParams, state: Evm
       target: () => state.addresses[link.component],
       data: () => abiCache.get(c.evm.contract)!.encodeFunctionData(l.fn, ref(l.args) as unknown[]),
       done: async () => {
-        const ct = new Contract(state.addresses[link.component], abiCache.get(c.evm.contract)!, t.provider);
-        const got: unknown = await ct
-          .getFunction(l.check.fn)
-          .staticCall(...((ref(l.check.args ?? []) as unknown[]) ?? []));
-        return JSON.stringify(got, big).toLowerCase() === JSON.stringify(ref(l.check.equals), big).toLowerCase();
+        const r = await readEvmLink(t.provider, abiCache.get(c.evm.contract)!, state.addresses[link.component], l, ref);
+        return r.actual === r.expected;
       },
     });
   }

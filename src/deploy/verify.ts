@@ -9,7 +9,7 @@ import { commit, type CborValue } from "../cbor";
 import { fromEvm, type Canonical } from "../spec";
 import { accountResolver, type DeployConfig } from "./config";
 import { DeployError } from "./errors";
-import { TIMELOCK_ROLES, type EvmTarget } from "./evm";
+import { readEvmLink, TIMELOCK_ROLES, type EvmTarget } from "./evm";
 import { Journal } from "./journal";
 import { fillTemplate, fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "./plan";
 import { atPath } from "./wasm";
@@ -117,8 +117,6 @@ export async function verifyDeployment(
 
 type Add = (c: Omit<Check, "ok"> & { ok?: boolean }) => void;
 
-const bigText = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
-
 /**
  * The standard wiring (spec/safety-core.md §0) on both stacks: each link of the plan, read
  * back with the query that proves it, must name the recorded address of the intended
@@ -138,13 +136,8 @@ async function verifyLinks(
       const l = link.evm;
       const ref = (v: unknown) => fillTemplate(v, sync.evm.contracts);
       const art = await evm.artifact(c.evm.contract);
-      const ct = new Contract(sync.evm.contracts[link.component], art.abi, evm.provider);
-      const got: unknown = await ct
-        .getFunction(l.check.fn)
-        .staticCall(...((ref(l.check.args ?? []) as unknown[]) ?? []));
-      const expected = JSON.stringify(ref(l.check.equals), bigText).toLowerCase();
-      const actual = JSON.stringify(got, bigText).toLowerCase();
-      add({ stack: "evm", subject: link.component, check: `link ${link.name}`, expected, actual });
+      const r = await readEvmLink(evm.provider, art.abi, sync.evm.contracts[link.component], l, ref);
+      add({ stack: "evm", subject: link.component, check: `link ${link.name}`, ...r });
     }
     if (link.wasm && sync.wasm.contracts[link.component]) {
       const l = link.wasm;
