@@ -102,7 +102,8 @@ const config: HardhatUserConfig = {
       allowBlocksWithSameTimestamp: true,
     },
     localhost: {
-      url: "http://127.0.0.1:8545",
+      // The localnet's port (scripts/localnet.sh), so two checkouts can run localnets side by side.
+      url: `http://127.0.0.1:${process.env.VAGUS_EVM_PORT ?? "8545"}`,
     },
     ...publicNetworks(),
   },
