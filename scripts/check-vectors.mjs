@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Structural checker for the conformance vectors in spec/vectors/<component>/*.json and the
+// Checker for the conformance vectors in spec/vectors/<component>/*.json and the
 // system vectors in spec/vectors/system/*.json.
 //
-// Plain Node 20, no dependencies. It enforces the rules of spec/schema/vector.schema.json
-// (system-vector.schema.json for files with "system": true) and cross-checks every vector
+// Plain Node 20. The shape of a file is validated by ajv 8 against spec/schema/vector.schema.json
+// (system-vector.schema.json for files with "system": true), with the options of
+// src/spec/json-schema.ts; then every vector is cross-checked
 // against the spec data (spec/common.json and the component files): components, operation
 // names and kinds, argument names and value types, result field names, roles, error
 // codes/names, denial codes, event names (on the emitting component) and their exact field
@@ -13,11 +14,14 @@
 // under spec/vectors/ every step must have one.
 //
 // Usage: node scripts/check-vectors.mjs [file.json ...]
-// Exits 1 with a message naming the file and step on the first problem found.
+// Exits 1 naming the file: every schema violation (as JSON pointers), else the first spec mismatch.
 
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname, basename, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC = join(ROOT, 'spec');
@@ -27,6 +31,31 @@ const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
 const common = readJson(join(SPEC, 'common.json'));
 const schema = readJson(join(SPEC, 'schema', 'vector.schema.json'));
 const systemSchema = readJson(join(SPEC, 'schema', 'system-vector.schema.json'));
+
+// Same options as src/spec/json-schema.ts (AJV_OPTIONS): every violation, strict schemas.
+const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, verbose: true });
+addFormats(ajv);
+const validateVector = ajv.compile(schema);
+const validateSystemVector = ajv.compile(systemSchema);
+
+function describeSchemaError(e) {
+  const at = e.instancePath === '' ? '(top level)' : e.instancePath;
+  switch (e.keyword) {
+    case 'required': return `${at}: missing required property "${e.params.missingProperty}"`;
+    case 'additionalProperties': return `${at}: unexpected property "${e.params.additionalProperty}"`;
+    case 'enum': return `${at}: ${JSON.stringify(e.data)} is not one of ${e.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const': return `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
+    case 'propertyNames': return `${at}: property name "${e.params.propertyName}" is not allowed`;
+    default: return `${at}: ${e.message}`;
+  }
+}
+
+// The file's shape first: the checks below assume a file the schema accepts.
+function checkSchema(rel, validate, v, schemaName) {
+  if (validate(v)) return;
+  const lines = [...new Set(validate.errors.map(describeSchemaError))];
+  fail(rel, `does not match spec/schema/${schemaName}:\n  ${lines.join('\n  ')}`);
+}
 
 // Component vectors live in spec/vectors/<dir>/, named like the component's spec file.
 const COMPONENTS = {
@@ -59,12 +88,6 @@ const onBothStacks = (item) => !item.stacks || (item.stacks.includes('evm') && i
 
 const UINT_BITS = { uint8: 8, uint16: 16, uint32: 32, uint64: 64, uint128: 128, uint256: 256 };
 const INT_BITS = { int8: 8, int16: 16, int32: 32, int64: 64, int128: 128, int256: 256 };
-
-function checkKeys(where, obj, { required = [], allowed }) {
-  if (!isObject(obj)) fail(where, `must be an object, got ${JSON.stringify(obj)}`);
-  for (const k of required) if (!(k in obj)) fail(where, `missing required key "${k}"`);
-  if (allowed) for (const k of keysOf(obj)) if (!allowed.includes(k)) fail(where, `unexpected key "${k}" (allowed: ${allowed.join(', ')})`);
-}
 
 function buildContext(componentName) {
   const { spec } = COMPONENTS[componentName];
@@ -193,16 +216,13 @@ function returnFields(ctx, op) {
 }
 
 function checkError(ctx, where, error) {
-  checkKeys(where, error, { required: ['code', 'name'], allowed: keysOf(schema.$defs.step.properties.expect.properties.error.properties) });
-  if (!Number.isInteger(error.code)) fail(where, `error.code must be an integer`);
   const spec = ctx.errors.get(error.name);
   if (!spec) fail(where, `error "${error.name}" is not defined in common.json or the ${ctx.componentName} spec (policy denials are not errors)`);
   if (spec.code !== error.code) fail(where, `error ${error.name} has code ${spec.code} in the spec, vector says ${error.code}`);
   if (!onBothStacks(spec)) fail(where, `error ${error.name} exists only on ${spec.stacks.join(', ')}; vectors run on both stacks`);
 }
 
-function checkEvent(ctx, where, ev, eventSchema = schema.$defs.event) {
-  checkKeys(where, ev, { required: eventSchema.required, allowed: keysOf(eventSchema.properties) });
+function checkEvent(ctx, where, ev) {
   const spec = ctx.events.get(ev.name);
   if (!spec) fail(where, `event "${ev.name}" is not defined in common.json or the ${ctx.componentName} spec`);
   if (!onBothStacks(spec)) fail(where, `event ${ev.name} exists only on ${spec.stacks.join(', ')}; vectors run on both stacks`);
@@ -219,29 +239,21 @@ function checkResultCode(ctx, where, fields, result) {
   if (code !== 0 && !ctx.denialCodes.has(code)) fail(`${where}.code`, `${result.code} is neither 0 nor a ${ctx.componentName} denial code (${[...ctx.denialCodes].join(', ')})`);
 }
 
-// opts (system vectors): stepDef/eventDef of system-vector.schema.json, requireExpect, and
-// contextOf(name) giving the context of the component an event is emitted "on".
+// opts (system vectors): requireExpect, and contextOf(name) giving the context of the
+// component an event is emitted "on". The step already matches its schema (a call has
+// "as" and "call", a query only "query").
 function checkStep(ctx, where, step, prevAt, opts = {}) {
-  const { stepDef = schema.$defs.step, eventDef = schema.$defs.event, requireExpect = true, contextOf = null } = opts;
-  checkKeys(where, step, { required: stepDef.required, allowed: keysOf(stepDef.properties) });
-  if (!Number.isInteger(step.at) || step.at < 0) fail(`${where}.at`, `must be a non-negative integer, got ${JSON.stringify(step.at)}`);
+  const { requireExpect = true, contextOf = null } = opts;
   if (step.at < prevAt) fail(`${where}.at`, `${step.at} is before the previous step's ${prevAt}; "at" must be non-decreasing`);
-  if ('note' in step && typeof step.note !== 'string') fail(`${where}.note`, 'must be a string');
 
   const isCall = 'call' in step;
-  const isQuery = 'query' in step;
-  if (isCall === isQuery) fail(where, 'a step is either a call ("as" + "call") or a query ("query"), not both/neither');
-  if (isCall && !('as' in step)) fail(where, 'a call step needs "as"');
-  if (isQuery && 'as' in step) fail(where, 'a query step must not have "as"');
-
   const opName = isCall ? step.call : step.query;
   const kind = isCall ? 'execute' : 'query';
-  if (typeof opName !== 'string') fail(where, `"${isCall ? 'call' : 'query'}" must be a string`);
   const op = ctx.ops.get(opName);
   if (!op) fail(where, `${ctx.componentName} has no operation "${opName}"`);
   if (op.kind !== kind) fail(where, `"${opName}" is a ${op.kind} operation, used as ${isCall ? 'a call' : 'a query'}`);
   if (isCall) {
-    if (typeof step.as !== 'string' || !(step.as in ctx.actors)) fail(`${where}.as`, `actor ${JSON.stringify(step.as)} is not declared in "actors"`);
+    if (!(step.as in ctx.actors)) fail(`${where}.as`, `actor ${JSON.stringify(step.as)} is not declared in "actors"`);
   }
 
   const specArgs = op.args ?? [];
@@ -251,20 +263,17 @@ function checkStep(ctx, where, step, prevAt, opts = {}) {
     fail(where, `${opName} takes args {${specArgs.map((a) => a.name).join(', ')}} but the step has no "args"`);
   }
 
-  const expectDef = stepDef.properties.expect;
   if (!('expect' in step)) {
     if (requireExpect) fail(where, 'every step of a file under spec/vectors/ needs "expect"');
     return;
   }
   const ex = step.expect;
-  checkKeys(`${where}.expect`, ex, { allowed: keysOf(expectDef.properties) });
   if ('error' in ex) {
-    if ('result' in ex || 'events' in ex) fail(`${where}.expect`, '"error" excludes "result" and "events" (a reverted call changes and emits nothing)');
     checkError(ctx, `${where}.expect.error`, ex.error);
     return;
   }
   const rf = returnFields(ctx, op);
-  if (isQuery) {
+  if (!isCall) {
     if ('events' in ex) fail(`${where}.expect`, 'a query emits no events');
     if (!('result' in ex)) fail(`${where}.expect`, 'a query step must give the expected "result"');
   }
@@ -276,13 +285,11 @@ function checkStep(ctx, where, step, prevAt, opts = {}) {
     fail(`${where}.expect`, `${opName} returns {${rf.map((f) => f.name).join(', ')}}; a successful step must give "result"`);
   }
   if ('events' in ex) {
-    if (!Array.isArray(ex.events)) fail(`${where}.expect.events`, 'must be an array');
     if (ex.events.length === 0) fail(`${where}.expect.events`, 'empty list: omit "events" when the call emits none');
     ex.events.forEach((ev, i) => {
       const w = `${where}.expect.events[${i}]`;
-      if (!contextOf) return checkEvent(ctx, w, ev, eventDef);
-      if (!isObject(ev) || typeof ev.on !== 'string') fail(w, 'a system event names its emitting component in "on"');
-      checkEvent(contextOf(ev.on, `${w}.on`), w, ev, eventDef);
+      if (!contextOf) return checkEvent(ctx, w, ev);
+      checkEvent(contextOf(ev.on, `${w}.on`), w, ev);
     });
   }
 }
@@ -295,26 +302,18 @@ function checkVector(file, expectedComponent) {
   } catch (e) {
     fail(rel, `not valid JSON: ${e.message}`);
   }
-  checkKeys(rel, v, { required: schema.required, allowed: keysOf(schema.properties) });
-  if (typeof v.name !== 'string' || !new RegExp(schema.properties.name.pattern).test(v.name)) fail(`${rel} name`, `must match ${schema.properties.name.pattern}`);
+  checkSchema(rel, validateVector, v, 'vector.schema.json');
   const stem = basename(file, '.json');
   if (v.name !== stem) fail(`${rel} name`, `"${v.name}" must equal the file name "${stem}"`);
-  if (!schema.properties.component.enum.includes(v.component)) fail(`${rel} component`, `must be one of ${schema.properties.component.enum.join(', ')}`);
   if (expectedComponent && v.component !== expectedComponent) fail(`${rel} component`, `"${v.component}" in the ${COMPONENTS[expectedComponent].dir}/ folder`);
-  if ('description' in v && typeof v.description !== 'string') fail(`${rel} description`, 'must be a string');
 
   const ctx = buildContext(v.component);
 
   // actors first: addresses anywhere else refer to them.
-  const actorRoles = schema.properties.actors.additionalProperties.items.enum;
-  checkKeys(`${rel} actors`, v.actors, { required: schema.properties.actors.required });
   for (const [name, roles] of Object.entries(v.actors)) {
     const w = `${rel} actors.${name}`;
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) fail(w, 'actor names are identifiers');
-    if (!Array.isArray(roles)) fail(w, 'must be an array of role keys');
-    if (new Set(roles).size !== roles.length) fail(w, 'roles must be unique');
     for (const r of roles) {
-      if (!actorRoles.includes(r)) fail(w, `"${r}" is not a role key`);
       if (!ctx.roles.includes(r)) fail(w, `${v.component} does not define role ${r}`);
     }
   }
@@ -324,7 +323,6 @@ function checkVector(file, expectedComponent) {
   const initArgs = initOp.args.filter((a) => a.name !== 'admin');
   checkNamedValues(ctx, `${rel} init`, 'init (initialize args other than admin)', initArgs, v.init);
 
-  if (!Array.isArray(v.steps) || v.steps.length < schema.properties.steps.minItems) fail(`${rel} steps`, 'must be a non-empty array');
   let prevAt = 0;
   v.steps.forEach((step, i) => {
     checkStep(ctx, `${rel} steps[${i}]`, step, prevAt);
@@ -342,58 +340,38 @@ function checkSystemVector(file) {
   } catch (e) {
     fail(rel, `not valid JSON: ${e.message}`);
   }
-  const S = systemSchema;
-  checkKeys(rel, v, { required: S.required, allowed: keysOf(S.properties) });
-  if (v.system !== true) fail(`${rel} system`, 'must be true');
-  if (typeof v.name !== 'string' || !new RegExp(S.properties.name.pattern).test(v.name)) fail(`${rel} name`, `must match ${S.properties.name.pattern}`);
+  checkSchema(rel, validateSystemVector, v, 'system-vector.schema.json');
   const stem = basename(file, '.json');
   if (v.name !== stem) fail(`${rel} name`, `"${v.name}" must equal the file name "${stem}"`);
-  if ('description' in v && typeof v.description !== 'string') fail(`${rel} description`, 'must be a string');
 
-  let deployed = ALL_COMPONENTS;
-  if ('components' in v) {
-    if (!Array.isArray(v.components) || v.components.length === 0) fail(`${rel} components`, 'must be a non-empty array of component names');
-    if (new Set(v.components).size !== v.components.length) fail(`${rel} components`, 'must be unique');
-    for (const c of v.components) if (!ALL_COMPONENTS.includes(c)) fail(`${rel} components`, `"${c}" is not a component (${ALL_COMPONENTS.join(', ')})`);
-    deployed = v.components;
-  }
+  const deployed = v.components ?? ALL_COMPONENTS;
 
   // One context per deployed component, sharing the actors.
-  checkKeys(`${rel} actors`, v.actors, { required: S.properties.actors.required });
   const contexts = new Map(deployed.map((c) => [c, buildContext(c)]));
   for (const ctx of contexts.values()) {
     ctx.actors = v.actors;
     ctx.deployed = deployed;
   }
   const contextOf = (name, where) => {
-    if (!ALL_COMPONENTS.includes(name)) fail(where, `"${name}" is not a component`);
     if (!contexts.has(name)) fail(where, `${name} is not deployed by this vector (components: ${deployed.join(', ')})`);
     return contexts.get(name);
   };
 
-  const actorPattern = new RegExp(S.properties.actors.propertyNames.pattern);
   for (const [name, grants] of Object.entries(v.actors)) {
     const w = `${rel} actors.${name}`;
-    if (!actorPattern.test(name)) fail(w, 'actor names are identifiers');
-    if (!isObject(grants)) fail(w, 'must map component names to role arrays');
     for (const [comp, roles] of Object.entries(grants)) {
       const ctx = contextOf(comp, `${w}.${comp}`);
-      if (!Array.isArray(roles)) fail(`${w}.${comp}`, 'must be an array of role keys');
-      if (new Set(roles).size !== roles.length) fail(`${w}.${comp}`, 'roles must be unique');
       for (const r of roles) {
-        if (!(r in common.roles)) fail(`${w}.${comp}`, `"${r}" is not a role key`);
         if (!ctx.roles.includes(r)) fail(`${w}.${comp}`, `${comp} does not define role ${r}`);
       }
     }
   }
 
   if ('init' in v) {
-    if (!isObject(v.init)) fail(`${rel} init`, 'must be an object of component → initialize args');
     for (const [comp, args] of Object.entries(v.init)) {
       const ctx = contextOf(comp, `${rel} init.${comp}`);
       const initOp = ctx.spec.operations.find((o) => o.kind === 'init');
       const initArgs = initOp.args.filter((a) => a.name !== 'admin');
-      if (!isObject(args)) fail(`${rel} init.${comp}`, 'must be an object');
       for (const [name, value] of Object.entries(args)) {
         const w = `${rel} init.${comp}.${name}`;
         const arg = initArgs.find((a) => a.name === name);
@@ -414,15 +392,11 @@ function checkSystemVector(file) {
     }
   }
 
-  const stepDef = S.$defs.step;
-  if (!Array.isArray(v.steps) || v.steps.length < S.properties.steps.minItems) fail(`${rel} steps`, 'must be a non-empty array');
   let prevAt = 0;
   v.steps.forEach((step, i) => {
     const where = `${rel} steps[${i}]`;
-    if (!isObject(step)) fail(where, 'must be an object');
-    if (typeof step.on !== 'string') fail(where, 'a system step names its component in "on"');
     const ctx = contextOf(step.on, `${where}.on`);
-    checkStep(ctx, where, step, prevAt, { stepDef, eventDef: S.$defs.event, requireExpect, contextOf });
+    checkStep(ctx, where, step, prevAt, { requireExpect, contextOf });
     prevAt = step.at;
   });
   return v.steps.length;

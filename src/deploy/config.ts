@@ -5,6 +5,7 @@ import { GasPrice } from "@cosmjs/stargate";
 import { isAddress } from "ethers";
 
 import { ConfigError } from "./errors";
+import { schemaProblems } from "./schemas";
 
 /**
  * Networks and parameters of a deployment (deploy/networks.json, deploy/params/*.json),
@@ -190,14 +191,19 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
   } else {
     try {
       params = readJsonFile<ParamsFile>(paramsFile);
+      // The shape first (deploy/schema/params.schema.json), then the values.
+      const shape = schemaProblems("params", params, paramsFile);
+      problems.push(...shape);
       params.components ??= {};
-      checkGovernance(params.governance?.evm, "evm", problems, (a) => isAddress(a));
-      checkGovernance(
-        params.governance?.wasm,
-        "wasm",
-        problems,
-        (a) => a.startsWith("@account:") || a.startsWith(def.prefix + "1"),
-      );
+      if (shape.length === 0) {
+        checkGovernance(params.governance?.evm, "evm", problems, (a) => isAddress(a));
+        checkGovernance(
+          params.governance?.wasm,
+          "wasm",
+          problems,
+          (a) => a.startsWith("@account:") || a.startsWith(def.prefix + "1"),
+        );
+      }
     } catch (err) {
       problems.push(`${paramsFile}: ${(err as Error).message}`);
     }

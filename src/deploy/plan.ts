@@ -4,6 +4,7 @@ import path from "node:path";
 import { fromJson, loadSpec, type Canonical, type Component, type Spec } from "../spec";
 import { REPO_ROOT, readJsonFile, type ParamsFile } from "./config";
 import { ConfigError } from "./errors";
+import { assertSchema } from "./schemas";
 
 /**
  * The deployment plan (deploy/plan.json) resolved against the artifacts that exist and
@@ -75,7 +76,9 @@ export interface EvmArtifactProbe {
 }
 
 export function loadPlanFile(file = path.join(REPO_ROOT, "deploy", "plan.json")): PlanFile {
-  return readJsonFile<PlanFile>(file);
+  const plan = readJsonFile<PlanFile>(file);
+  assertSchema("plan", plan, file);
+  return plan;
 }
 
 /** Canonical parameters of a component: spec defaults, then the params file's overrides. */

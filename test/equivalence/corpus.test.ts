@@ -15,7 +15,7 @@ import {
   type Devnet,
 } from "../../src/equivalence";
 import { loadSpec } from "../../src/spec";
-import { SchemaValidator } from "../helpers/json-schema";
+import { SchemaValidator } from "../../src/spec/json-schema";
 
 /**
  * The scenario corpus (scenarios/) and every spec vector (spec/vectors/**: component and

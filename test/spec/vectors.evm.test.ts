@@ -16,7 +16,7 @@ import {
 } from "../../src/spec";
 import { CALL_GAS_LIMIT, mineAt, receiptOf, returnValueOf, setNextTimestamp, snapshot } from "../helpers/chain";
 import { proxyFor } from "../helpers/deploy";
-import { SchemaValidator } from "../helpers/json-schema";
+import { SchemaValidator } from "../../src/spec/json-schema";
 import { discoverSystemVectors, runSystemVector, SYSTEM_COMPONENTS } from "../helpers/system-vectors";
 import {
   discoverVectors,
