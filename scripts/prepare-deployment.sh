@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run prepare-deployment`: build both stacks, then checksums, a CycloneDX 1.5 SBOM
+# `npm run prepare-deployment`: build both stacks, then checksums, a CycloneDX 1.6 SBOM
 # (npm + cargo) and a release manifest in release/ (VAGUS_RELEASE_DIR). Set
 # VAGUS_SKIP_BUILD=1 to reuse artifacts already built (CI builds them in `npm test`).
 set -euo pipefail

@@ -1,7 +1,9 @@
 /**
  * `npm run prepare-deployment` (after scripts/prepare-deployment.sh has built both
- * stacks): checksums of every deployable artifact, a CycloneDX 1.5 SBOM of the npm and
- * cargo dependencies, and a release manifest, in release/ (or VAGUS_RELEASE_DIR).
+ * stacks): checksums of every deployable artifact, a CycloneDX 1.6 SBOM of the npm and
+ * cargo dependencies (validated against the CycloneDX schema before it is written), and a
+ * release manifest, in release/ (or VAGUS_RELEASE_DIR). The deploy checks the artifacts
+ * it sends against this manifest (src/deploy/release.ts).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,7 +14,7 @@ import { keccak256 } from "ethers";
 
 import { atomicWriteJson, atomicWrite } from "../src/deploy/fsx";
 import { loadPlanFile } from "../src/deploy/plan";
-import { buildSbom } from "../src/deploy/sbom";
+import { buildSbom, SBOM_SPEC, serializeSbom, validateSbom } from "../src/deploy/sbom";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.resolve(process.env.VAGUS_RELEASE_DIR ?? path.join(ROOT, "release"));
@@ -35,8 +37,12 @@ function git(args: string[]): string {
   return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
 }
 
-function main(): void {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string };
+async function main(): Promise<void> {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    license?: string;
+  };
   const plan = loadPlanFile();
   // Checksums of the wasm artifacts (must match artifacts/wasm/checksums.txt, the build's own list).
   const wasmDir = path.join(ROOT, "artifacts", "wasm");
@@ -77,7 +83,10 @@ function main(): void {
     };
   });
   const sbom = buildSbom(ROOT, pkg);
-  const sbomText = `${JSON.stringify(sbom, null, 2)}\n`;
+  const sbomText = serializeSbom(sbom);
+  const invalid = await validateSbom(sbomText);
+  if (invalid.length > 0)
+    throw new Error(`the SBOM does not match the CycloneDX ${SBOM_SPEC.version} schema:\n  ${invalid.join("\n  ")}`);
   atomicWrite(path.join(OUT, "sbom.cdx.json"), sbomText);
   const cargoLock = readFileSync(path.join(ROOT, "Cargo.lock"), "utf8");
   const crateVersion = (name: string) =>
@@ -114,9 +123,9 @@ function main(): void {
     artifacts: { wasm, evm },
     sbom: {
       file: "sbom.cdx.json",
-      format: "CycloneDX 1.5 JSON",
+      format: `CycloneDX ${SBOM_SPEC.version} JSON`,
       sha256: sha256(sbomText),
-      components: sbom.components.length,
+      components: sbom.components.size,
     },
     spec: { sha256: sha256(readFileSync(path.join(ROOT, "spec", "common.json"))) },
   };
@@ -126,9 +135,12 @@ function main(): void {
     [...wasm.map((w) => `${w.sha256}  ${w.file}`), `${manifest.sbom.sha256}  sbom.cdx.json`].join("\n") + "\n",
   );
   console.log(
-    `prepare-deployment: ${wasm.length} wasm + ${evm.length} EVM artifacts, SBOM with ${sbom.components.length} components, commit ${manifest.git.commit.slice(0, 12)}${manifest.git.dirty ? " (dirty tree)" : ""}`,
+    `prepare-deployment: ${wasm.length} wasm + ${evm.length} EVM artifacts, SBOM with ${sbom.components.size} components (validated), commit ${manifest.git.commit.slice(0, 12)}${manifest.git.dirty ? " (dirty tree)" : ""}`,
   );
   console.log(`  wrote ${path.relative(ROOT, OUT)}/{manifest.json,sbom.cdx.json,checksums.txt}`);
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(`prepare-deployment: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -22,8 +22,11 @@ export function describeSchemaError(e: ErrorObject): string {
       return `${at}: missing required property "${String(p.missingProperty)}"`;
     case "additionalProperties":
       return `${at}: unexpected property "${String(p.additionalProperty)}"`;
-    case "enum":
-      return `${at}: ${JSON.stringify(e.data)} is not one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
+      // e.data is there when the validator was compiled with `verbose` (ours are).
+      return e.data === undefined ? `${at}: must be one of ${allowed}` : `${at}: ${JSON.stringify(e.data)} is not one of ${allowed}`;
+    }
     case "const":
       return `${at}: must be ${JSON.stringify(p.allowedValue)}`;
     case "propertyNames":
