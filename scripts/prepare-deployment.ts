@@ -14,6 +14,7 @@ import { keccak256 } from "ethers";
 
 import { atomicWriteJson, atomicWrite } from "../src/deploy/fsx";
 import { loadPlanFile } from "../src/deploy/plan";
+import { evmContractsOf } from "../src/deploy/release";
 import { buildSbom, SBOM_SPEC, serializeSbom, validateSbom } from "../src/deploy/sbom";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -64,8 +65,7 @@ async function main(): Promise<void> {
         );
       return { file: `artifacts/wasm/${f}`, bytes: bytes.length, sha256: sum };
     });
-  const evmNames = [...plan.components.map((c) => c.evm.contract), "ERC1967Proxy", plan.timelock.evm.contract];
-  const evm = evmNames.map((name) => {
+  const evm = evmContractsOf(plan).map((name) => {
     const file = findEvmArtifact(name);
     if (!file) throw new Error(`no EVM artifact ${name}: npm run build:evm`);
     const a = JSON.parse(readFileSync(file, "utf8")) as {

@@ -10,6 +10,7 @@ import { evmSteps, registerAbi, type EvmState, type EvmTarget } from "./evm";
 import { atomicWriteJson, LockFile } from "./fsx";
 import { Journal, type JournalEntry } from "./journal";
 import { resolvePlan, type Plan } from "./plan";
+import { checkRelease } from "./release";
 import type { Step, StepData } from "./steps";
 import { wasmSteps, type WasmState } from "./wasm";
 
@@ -79,6 +80,7 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: Run
   const t0 = Date.now();
   const plan = resolvePlan(cfg.params, { has: (n) => evmHas(evm, n) });
   for (const n of plan.notices) log(`notice: ${n}`);
+  await checkRelease(cfg, plan, evm, { env, log });
   for (const name of new Set([...plan.components.map((c) => c.evm.contract)]))
     registerAbi(name, (await evm.artifact(name)).abi);
 
