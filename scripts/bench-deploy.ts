@@ -11,7 +11,7 @@ import path from "node:path";
 
 import hre from "hardhat";
 
-import { atomicWrite, atomicWriteJson } from "../src/deploy/fsx";
+import { atomicWrite, atomicWriteJson } from "../src/deployment/fsx";
 import { configFromHre, evmTargetFromHre } from "../src/deploy/hardhat";
 import { runDeployment } from "../src/deploy/runner";
 

@@ -8,7 +8,7 @@
  */
 import hre from "hardhat";
 
-import { ConfigError, DeployError } from "../src/deploy/errors";
+import { ConfigError, DeployError } from "../src/deployment/errors";
 import { configFromHre, evmTargetFromHre } from "../src/deploy/hardhat";
 import { runDeployment } from "../src/deploy/runner";
 

@@ -10,8 +10,8 @@ import path from "node:path";
 
 import { keccak256 } from "ethers";
 
-import { atomicWriteJson, atomicWrite } from "../src/deploy/fsx";
-import { loadPlanFile } from "../src/deploy/plan";
+import { atomicWriteJson, atomicWrite } from "../src/deployment/fsx";
+import { loadPlanFile } from "../src/deployment/plan";
 import { buildSbom } from "../src/deploy/sbom";
 
 const ROOT = path.resolve(__dirname, "..");

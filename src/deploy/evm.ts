@@ -14,10 +14,10 @@ import {
 } from "ethers";
 
 import { toEvmArg } from "../spec";
-import type { GovernanceParams } from "./config";
-import { ConfigError } from "./errors";
-import { fillTemplate, type Plan, type PlannedComponent } from "./plan";
-import type { Step, StepData } from "./steps";
+import type { GovernanceParams } from "../deployment/config";
+import { ConfigError } from "../deployment/errors";
+import { fillTemplate, type Plan, type PlannedComponent } from "../deployment/plan";
+import type { Step, StepData } from "../procedure/steps";
 
 /**
  * EVM steps of a deployment: the TimelockController, an implementation and an ERC-1967

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { resolveConfig, type DeployConfig } from "./config";
+import { resolveConfig, type DeployConfig } from "../deployment/config";
 import type { EvmArtifact, EvmTarget } from "./evm";
 
 /**

@@ -3,14 +3,15 @@ import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
 import { CosmjsChain } from "../chains/wasm";
-import { deriveBook, writeBook } from "./address-book";
-import { accountResolver, wasmMnemonic, type DeployConfig } from "./config";
-import { ConfigError, DeployError } from "./errors";
+import { deriveBook, writeBook } from "../deployment/address-book";
+import { accountResolver, wasmMnemonic, type DeployConfig } from "../deployment/config";
+import { ConfigError, DeployError } from "../deployment/errors";
 import { evmSteps, registerAbi, type EvmState, type EvmTarget } from "./evm";
-import { atomicWriteJson, LockFile } from "./fsx";
-import { Journal, type JournalEntry } from "./journal";
-import { resolvePlan, type Plan } from "./plan";
-import type { Step, StepData } from "./steps";
+import { LockFile } from "../deployment/fsx";
+import { Journal, type JournalEntry } from "../deployment/journal";
+import { resolvePlan, type Plan } from "../deployment/plan";
+import { journalFile, syncFile, writeSync } from "../deployment/sync";
+import type { Step, StepData } from "../procedure/steps";
 import { wasmSteps, type WasmState } from "./wasm";
 
 /**
@@ -32,10 +33,6 @@ export interface RunSummary {
   wasm: Record<string, string>;
   ms: number;
   pairDir: string;
-}
-
-export function journalFile(cfg: DeployConfig): string {
-  return path.join(cfg.pairDir, "journal.jsonl");
 }
 
 /** Applies an outcome's record to the in-memory state a later step reads. */
@@ -267,13 +264,13 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: Run
         });
       }
     }
-    writeSync(cfg, evm, chain, deployment, evmState, wasmState, plan);
+    writeDeploymentSync(cfg, evm.chainId, deployment, evmState, wasmState, plan);
     derive();
     summary.ms = Date.now() - t0;
     journal.append({
       deployment,
       phase: "complete",
-      data: { ms: summary.ms, sync: path.join(cfg.pairDir, "sync.json") },
+      data: { ms: summary.ms, sync: syncFile(cfg) },
     });
     log(
       `deployment ${deployment} complete in ${(summary.ms / 1000).toFixed(1)} s; verify with: npm run verify:deployment`,
@@ -331,33 +328,29 @@ async function checkStillDeployed(
   }
 }
 
-function writeSync(
+function writeDeploymentSync(
   cfg: DeployConfig,
-  evm: EvmTarget,
-  _chain: CosmjsChain,
+  evmChainId: string,
   deployment: string,
   e: EvmState,
   w: WasmState,
   plan: Plan,
 ): void {
-  const pairs = [...plan.components.map((c) => c.name), "timelock"].map((name) => ({
-    name,
-    evm: e.addresses[name] ?? null,
-    wasm: w.addresses[name] ?? null,
-  }));
-  atomicWriteJson(path.join(cfg.pairDir, "sync.json"), {
-    deployment,
-    updated: new Date().toISOString(),
-    evm: { network: cfg.evmNetwork, chainId: evm.chainId, contracts: e.addresses, implementations: e.implementations },
-    wasm: {
-      network: cfg.wasm.name,
-      chainId: cfg.wasm.chainId,
-      contracts: w.addresses,
-      codes: w.codes,
-      timelockContract: plan.wasmTimelock,
+  writeSync(
+    cfg,
+    {
+      deployment,
+      evm: { network: cfg.evmNetwork, chainId: evmChainId, contracts: e.addresses, implementations: e.implementations },
+      wasm: {
+        network: cfg.wasm.name,
+        chainId: cfg.wasm.chainId,
+        contracts: w.addresses,
+        codes: w.codes,
+        timelockContract: plan.wasmTimelock,
+      },
     },
-    pairs,
-  });
+    [...plan.components.map((c) => c.name), "timelock"],
+  );
 }
 
 function evmHas(evm: EvmTarget & { has?: (n: string) => boolean }, name: string): boolean {

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { ConfigError, DeployError } from "./errors";
+import { ConfigError, DeployError } from "../deployment/errors";
 import { configFromHre, evmTargetFromHre } from "./hardhat";
 import { renderReport, verifyDeployment } from "./verify";
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
@@ -7,13 +7,13 @@ import { Contract, getAddress, type Provider } from "ethers";
 import { wasmChecksum } from "../chains/wasm";
 import { commit, type CborValue } from "../cbor";
 import { fromEvm, type Canonical } from "../spec";
-import { accountResolver, type DeployConfig } from "./config";
-import { DeployError } from "./errors";
+import { accountResolver, type DeployConfig } from "../deployment/config";
+import { DeployError } from "../deployment/errors";
 import { readEvmLink, TIMELOCK_ROLES, type EvmTarget } from "./evm";
-import { Journal } from "./journal";
-import { fillTemplate, fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "./plan";
+import { Journal } from "../deployment/journal";
+import { fillTemplate, fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
 import { atPath } from "./wasm";
-import { journalFile } from "./runner";
+import { journalFile, readSync, syncFile, type SyncFile } from "../deployment/sync";
 
 /**
  * Verification of a deployment (`npm run verify:deployment`): code equals the local
@@ -38,18 +38,6 @@ export interface VerifyReport {
 
 /** ERC-1967 implementation slot: keccak256("eip1967.proxy.implementation") - 1. */
 const IMPL_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
-
-interface SyncFile {
-  deployment: string;
-  evm: { network: string; chainId: string; contracts: Record<string, string>; implementations: Record<string, string> };
-  wasm: {
-    network: string;
-    chainId: string;
-    contracts: Record<string, string>;
-    codes: Record<string, { codeId: number; checksum: string }>;
-    timelockContract: boolean;
-  };
-}
 
 function maskImmutables(code: string, ranges: { start: number; length: number }[] = []): string {
   const hex = code.toLowerCase().replace(/^0x/, "").split("");
@@ -79,14 +67,13 @@ export async function verifyDeployment(
   evm: EvmTarget,
   opts: { wasmDeployer?: string } = {},
 ): Promise<VerifyReport> {
-  const syncPath = path.join(cfg.pairDir, "sync.json");
-  if (!existsSync(syncPath)) {
-    throw new DeployError(`no deployment recorded for ${cfg.evmNetwork}+${cfg.wasm.name} (${syncPath})`, {
+  const sync = readSync(cfg);
+  if (!sync) {
+    throw new DeployError(`no deployment recorded for ${cfg.evmNetwork}+${cfg.wasm.name} (${syncFile(cfg)})`, {
       step: "verify",
       hint: "deploy first: npx hardhat run scripts/deploy.ts --network " + cfg.evmNetwork,
     });
   }
-  const sync = JSON.parse(readFileSync(syncPath, "utf8")) as SyncFile;
   const journal = Journal.open(journalFile(cfg));
   const begin = journal.entries.find((e) => e.phase === "begin" && e.deployment === sync.deployment);
   const recorded = begin?.data as { evmDeployer?: string; wasmDeployer?: string } | undefined;

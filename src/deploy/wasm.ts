@@ -5,9 +5,9 @@ import { sha256 as sha256Bytes } from "@cosmjs/crypto";
 import { toUtf8 } from "@cosmjs/encoding";
 
 import { wasmChecksum, type CosmjsChain } from "../chains/wasm";
-import type { GovernanceParams } from "./config";
-import { fillTemplate, toWasmJson, WASM_ARTIFACTS, type Plan } from "./plan";
-import type { Step, StepData } from "./steps";
+import type { GovernanceParams } from "../deployment/config";
+import { fillTemplate, toWasmJson, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
+import type { Step, StepData } from "../procedure/steps";
 
 /**
  * CosmWasm steps of a deployment: store each artifact (skipped when its checksum is

@@ -4,9 +4,9 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { resolveConfig } from "../../src/deploy/config";
-import { ConfigError } from "../../src/deploy/errors";
-import { componentParams, fromWasmJson, toWasmJson } from "../../src/deploy/plan";
+import { resolveConfig } from "../../src/deployment/config";
+import { ConfigError } from "../../src/deployment/errors";
+import { componentParams, fromWasmJson, toWasmJson } from "../../src/deployment/plan";
 import { loadSpec } from "../../src/spec";
 
 function problems(fn: () => unknown): string[] {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet, ZeroHash, id } from "ethers";
 
 import { CosmjsChain } from "../../src/chains/wasm";
-import type { JournalEntry } from "../../src/deploy/journal";
+import type { JournalEntry } from "../../src/deployment/journal";
 import { loadSpec } from "../../src/spec";
 import { localnet, mnemonicOf } from "./localnet";
 
