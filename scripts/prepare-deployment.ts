@@ -10,6 +10,7 @@ import path from "node:path";
 
 import { keccak256 } from "ethers";
 
+import { evmArtifactPath } from "../src/chains/evm";
 import { atomicWriteJson, atomicWrite } from "../src/deployment/fsx";
 import { loadPlanFile } from "../src/deployment/plan";
 import { buildSbom } from "../src/deploy/sbom";
@@ -17,19 +18,6 @@ import { buildSbom } from "../src/deploy/sbom";
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.resolve(process.env.VAGUS_RELEASE_DIR ?? path.join(ROOT, "release"));
 const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
-
-function findEvmArtifact(name: string): string | undefined {
-  const stack = [path.join(ROOT, "artifacts", "evm")];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory() && e.name !== "build-info") stack.push(p);
-      else if (e.name === `${name}.json`) return p;
-    }
-  }
-  return undefined;
-}
 
 function git(args: string[]): string {
   return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
@@ -60,8 +48,7 @@ function main(): void {
     });
   const evmNames = [...plan.components.map((c) => c.evm.contract), "ERC1967Proxy", plan.timelock.evm.contract];
   const evm = evmNames.map((name) => {
-    const file = findEvmArtifact(name);
-    if (!file) throw new Error(`no EVM artifact ${name}: npm run build:evm`);
+    const file = evmArtifactPath(name);
     const a = JSON.parse(readFileSync(file, "utf8")) as {
       bytecode: string;
       deployedBytecode: string;

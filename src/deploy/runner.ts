@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
-import { CosmjsChain } from "../chains/wasm";
+import { hasEvmArtifact } from "../chains/evm";
+import type { WasmChain } from "../chains/wasm";
 import { deriveBook, writeBook } from "../deployment/address-book";
-import { accountResolver, wasmMnemonic, type DeployConfig } from "../deployment/config";
+import { accountResolver, type DeployConfig } from "../deployment/config";
 import { ConfigError, DeployError } from "../deployment/errors";
-import { evmSteps, registerAbi, type EvmState, type EvmTarget } from "./evm";
+import { connectWasmChain, type EvmEndpoint } from "../deployment/endpoints";
+import { evmSteps, type EvmState } from "./evm";
 import { LockFile } from "../deployment/fsx";
 import { Journal, type JournalEntry } from "../deployment/journal";
 import { resolvePlan, type Plan } from "../deployment/plan";
@@ -70,14 +72,12 @@ async function confirmMainnet(cfg: DeployConfig, env: NodeJS.ProcessEnv, log: (l
     throw new DeployError("not confirmed; nothing was sent", { step: "confirm", chain: expected });
 }
 
-export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: RunOptions = {}): Promise<RunSummary> {
+export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: RunOptions = {}): Promise<RunSummary> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((l: string) => console.log(l));
   const t0 = Date.now();
-  const plan = resolvePlan(cfg.params, { has: (n) => evmHas(evm, n) });
+  const plan = resolvePlan(cfg.params, { has: (n) => hasEvmArtifact(n) });
   for (const n of plan.notices) log(`notice: ${n}`);
-  for (const name of new Set([...plan.components.map((c) => c.evm.contract)]))
-    registerAbi(name, (await evm.artifact(name)).abi);
 
   const journal = Journal.open(journalFile(cfg));
   const open = env.VAGUS_DEPLOY_NEW === "1" ? undefined : journal.openDeployment();
@@ -101,7 +101,7 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: Run
 
   const lock = new LockFile(path.join(cfg.pairDir, "journal.lock"));
   lock.acquire();
-  let chain: CosmjsChain | undefined;
+  let chain: WasmChain | undefined;
   try {
     if (open) {
       const b = open.data as { evmChainId?: string; wasmChainId?: string } | undefined;
@@ -115,26 +115,8 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: Run
         );
       }
     }
-    try {
-      chain = await CosmjsChain.connect({
-        rpc: cfg.wasm.rpc,
-        chainId: cfg.wasm.chainId,
-        prefix: cfg.wasm.prefix,
-        gasPrice: cfg.wasm.gasPrice,
-        signers: [{ name: "deployer", mnemonic: wasmMnemonic(cfg, env) }],
-        log: (l) => log(`  cosmwasm: ${l}`),
-      });
-    } catch (err) {
-      throw new DeployError(`cannot connect to ${cfg.wasm.name}`, {
-        step: "connect",
-        chain: `${cfg.wasm.name} ${cfg.wasm.rpc}`,
-        hint: cfg.wasm.local
-          ? "start the localnets: npm run localnet:up"
-          : `check ${cfg.wasm.rpcEnv ?? "the RPC URL"} and that the node runs ${cfg.wasm.chainId}`,
-        cause: err,
-      });
-    }
-    const wasmDeployer = chain.address("deployer");
+    chain = await connectWasmChain(cfg, { signer: true, env, log: (l) => log(`  cosmwasm: ${l}`) });
+    const wasmDeployer = await chain.addrMake("deployer");
     log(`  deployers: EVM ${evm.deployer}, CosmWasm ${wasmDeployer} (key from ${cfg.wasm.keySource})`);
     if (!open) {
       journal.append({
@@ -309,15 +291,15 @@ async function checkStillDeployed(
   journal: Journal,
   deployment: string,
   cfg: DeployConfig,
-  evm: EvmTarget,
-  chain: CosmjsChain,
+  evm: EvmEndpoint,
+  chain: WasmChain,
 ): Promise<void> {
   for (const e of journal.outcomes(deployment)) {
     const d = e.data as { name?: string; network?: string; record?: { address?: string } } | undefined;
     const addr = d?.record?.address;
     if (!addr) continue;
     const gone =
-      d.network === cfg.evmNetwork ? (await evm.provider.getCode(addr)) === "0x" : !(await chain.contractInfo(addr));
+      d.network === cfg.evmNetwork ? (await evm.chain.code(addr)) === "0x" : !(await chain.contractInfo(addr));
     if (gone) {
       throw new DeployError(`${d.name} at ${addr} is recorded but not on chain any more (was the chain reset?)`, {
         step: "resume",
@@ -353,13 +335,9 @@ function writeDeploymentSync(
   );
 }
 
-function evmHas(evm: EvmTarget & { has?: (n: string) => boolean }, name: string): boolean {
-  return evm.has ? evm.has(name) : true;
-}
-
 async function dryRun(
   cfg: DeployConfig,
-  evm: EvmTarget,
+  evm: EvmEndpoint,
   plan: Plan,
   journal: Journal,
   deployment: string,
@@ -377,10 +355,9 @@ async function dryRun(
   log(
     `  CosmWasm governance: ${plan.wasmTimelock ? "timelock contract" : `account ${g.wasm.admin ?? g.wasm.proposers[0]}`}, guardians ${g.wasm.guardians.join(",")}`,
   );
-  // Step descriptions need no chain access; build them against inert targets.
-  const inert = { ...evm, provider: undefined as never, signer: undefined as never };
+  // Step descriptions need no chain access.
   const steps = [
-    ...evmSteps(inert, plan, g.evm, {
+    ...evmSteps(evm, plan, g.evm, {
       deployment,
       timelockMode: cfg.timelockMode,
       state: { addresses: {}, implementations: {} },
