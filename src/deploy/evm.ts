@@ -300,17 +300,10 @@ function initArgs(c: PlannedComponent, admin: string, state: EvmState): unknown[
   return c.evm.init.map((a) => {
     if (a === "$params") {
       if (!c.paramsType) throw new ConfigError([`plan: ${c.name} uses $params but has no paramsType`]);
-      return toEvmArg(c.component, c.paramsType, jsonOf(c.params));
+      return toEvmArg(c.component, c.paramsType, c.params);
     }
     return fillTemplate(a, values);
   });
-}
-
-/** Canonical → the JSON conventions toEvmArg reads (bigint → decimal string). */
-function jsonOf(v: unknown): unknown {
-  if (typeof v === "bigint") return v.toString();
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonOf(x)]));
-  return v;
 }
 
 /** Links, standard-wiring roles and guardian grants as admin calls. */

@@ -12,13 +12,13 @@ import {
 } from "../chains/evm";
 import { wasmChecksum, WasmChainError, type WasmChain } from "../chains/wasm";
 import { commit, type CborValue } from "../cbor";
-import { fromEvm, type Canonical } from "../spec";
+import { fromEvm, fromWasm, type Canonical } from "../spec";
 import { accountResolver, type DeployConfig } from "../deployment/config";
 import { DeployError } from "../deployment/errors";
 import { connectWasmChain, type EvmEndpoint } from "../deployment/endpoints";
 import { evmView, readEvmLink, TIMELOCK_ROLES } from "./evm";
 import { Journal } from "../deployment/journal";
-import { fillTemplate, fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
+import { fillTemplate, resolvePlan, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
 import { atPath } from "./wasm";
 import { journalFile, readSync, syncFile, type SyncFile } from "../deployment/sync";
 
@@ -390,7 +390,9 @@ async function verifyParams(evm: EvmChain, wasm: WasmChain, plan: Plan, sync: Sy
     const wasmAddr = sync.wasm.contracts[c.name];
     if (!evmAddr || !wasmAddr || !c.paramsType || !c.params || !c.evm.paramsQuery || !c.wasm.paramsQuery) continue;
     const onEvm = fromEvm(c.component, c.paramsType, await evmView(evm, c.evm.contract, evmAddr, c.evm.paramsQuery));
-    const onWasm = fromWasmJson(c.component, c.paramsType, await wasm.query(wasmAddr, c.wasm.paramsQuery));
+    const onWasm = fromWasm(c.component, c.paramsType, await wasm.query(wasmAddr, c.wasm.paramsQuery), {
+      strict: true,
+    });
     const intended = dual(c.params);
     const e = dual(onEvm);
     const w = dual(onWasm);

@@ -6,7 +6,8 @@ import { toUtf8 } from "@cosmjs/encoding";
 
 import { wasmChecksum, type WasmChain } from "../chains/wasm";
 import type { GovernanceParams } from "../deployment/config";
-import { fillTemplate, toWasmJson, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
+import { toWasm } from "../spec";
+import { fillTemplate, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
 import type { Step, StepData } from "../procedure/steps";
 
 /**
@@ -166,7 +167,7 @@ export function wasmSteps(
         () =>
           fillTemplate(c.wasm.init, {
             admin: initialAdmin(),
-            params: c.paramsType && c.params ? toWasmJson(c.component, c.paramsType, c.params) : null,
+            params: c.paramsType && c.params ? toWasm(c.component, c.paramsType, c.params) : null,
             ...state.addresses,
           }),
         holder,
