@@ -229,6 +229,12 @@ export interface EncodeOptions {
   resolveAddress?: (ref: string) => string;
 }
 
+/** The address of an `@actor` reference on the stack being encoded for. */
+function resolveRef(ref: string, opts: EncodeOptions): string {
+  if (!opts.resolveAddress) throw new Error(`cannot resolve ${ref}: no actors`);
+  return opts.resolveAddress(ref);
+}
+
 /** A spec value (JSON conventions or canonical) as an ethers v6 call argument of spec type `type`. */
 export function toEvmArg(component: Component, type: string, value: unknown, opts: EncodeOptions = {}): unknown {
   if (isIntType(component, type)) return checkRange(intOf(value, type), type);
@@ -245,11 +251,7 @@ export function toEvmArg(component: Component, type: string, value: unknown, opt
       // null is an optional address that is not set: address(0) on EVM.
       if (value === null) return ZeroAddress;
       if (typeof value !== "string") throw new TypeError(`address: got ${JSON.stringify(value)}`);
-      if (value.startsWith("@")) {
-        if (!opts.resolveAddress) throw new Error(`cannot resolve ${value}: no actors`);
-        return opts.resolveAddress(value);
-      }
-      return getAddress(value);
+      return value.startsWith("@") ? resolveRef(value, opts) : getAddress(value);
     }
     case "role": {
       if (typeof value !== "string") throw new TypeError(`role: got ${JSON.stringify(value)}`);
@@ -297,10 +299,7 @@ export function toWasm(component: Component, type: string, value: unknown, opts:
       return hexOf(value, type).slice(2);
     case "address":
       if (value === null) return null;
-      if (typeof value === "string" && value.startsWith("@")) {
-        if (!opts.resolveAddress) throw new Error(`cannot resolve ${value}: no actors`);
-        return opts.resolveAddress(value);
-      }
+      if (typeof value === "string" && value.startsWith("@")) return resolveRef(value, opts);
       return text(value);
     case "role": {
       const key = text(value);

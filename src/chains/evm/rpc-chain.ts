@@ -76,7 +76,8 @@ interface RawBlock {
   timestamp: string;
 }
 
-const UUPS = new Interface(["function upgradeToAndCall(address newImplementation, bytes data) payable"]);
+/** The UUPS upgrade entry point, from OpenZeppelin's compiled `UUPSUpgradeable`. */
+const UUPS_ARTIFACT = "UUPSUpgradeable";
 
 const RPC_UNSUPPORTED = /method .* (not found|not supported|does not exist)|not supported|unsupported/i;
 
@@ -129,6 +130,7 @@ export class RpcEvmChain implements EvmChain {
   private closed = false;
   private traceSupported = true;
   private readonly pendingCall: boolean;
+  private uups: Interface | undefined;
 
   constructor(opts: RpcEvmChainOptions) {
     this.backend = opts.backend;
@@ -248,7 +250,8 @@ export class RpcEvmChain implements EvmChain {
   }
 
   async upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult> {
-    const data = UUPS.encodeFunctionData("upgradeToAndCall", [req.implementation, req.data ?? "0x"]);
+    this.uups ??= new Interface(readEvmArtifact(UUPS_ARTIFACT, this.artifactsDir).abi as InterfaceAbi);
+    const data = this.uups.encodeFunctionData("upgradeToAndCall", [req.implementation, req.data ?? "0x"]);
     const gas = await this.gasOf(req.gasLimit, { from: req.from, to: req.proxy, data });
     const receipt = await this.transact({ from: req.from, to: req.proxy, data, gas, nonce: req.nonce }, "upgrade");
     return this.resultOf(receipt, undefined, undefined);
