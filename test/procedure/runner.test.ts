@@ -86,12 +86,13 @@ describe("procedure runner: a non-deploy procedure (pause on both stacks) on the
   const journalPath = () => path.join(dir, "journal.jsonl");
   const evmPaused = async () => (await evm.call({ to: evmProxy, fn: "paused" }))[0] as boolean;
   const wasmPaused = async () => (await wasm.query<{ paused: boolean }>(wasmAddr, { paused: {} })).paused;
+  let runs = 0;
   const run = (opts: { dryRun?: boolean } = {}) =>
     runProcedure({
       procedure: "pause",
       journal: Journal.open(journalPath()),
       steps,
-      newRun: () => "pause-1",
+      newRun: () => `pause-${++runs}`,
       begin: { component: "RateLimiter" },
       dryRun: opts.dryRun,
       log,
