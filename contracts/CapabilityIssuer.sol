@@ -16,7 +16,7 @@ import {IVagalBrake} from "./interfaces/IVagalBrake.sol";
 /// §4.2). Policy denials do not revert. Tokens are non-transferable; revocation is per token
 /// or per executor by an epoch that every valid token must match (constant cost).
 /// @dev UUPS implementation behind an ERC-1967 proxy; ERC-7201 storage. Storage is laid out
-/// for the issue path (DESIGN.md §6): a token is one word, an executor's hot fields one word.
+/// for the issue path (gas targets: docs/decisions/0014): a token is one word, an executor's hot fields one word.
 contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     /// @notice AI planners: the only callers of `issue`.
     bytes32 public constant PLANNER_ROLE = keccak256("PLANNER_ROLE");

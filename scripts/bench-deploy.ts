@@ -11,8 +11,8 @@ import path from "node:path";
 
 import hre from "hardhat";
 
-import { atomicWrite, atomicWriteJson } from "../src/deploy/fsx";
-import { configFromHre, evmTargetFromHre } from "../src/deploy/hardhat";
+import { atomicWrite, atomicWriteJson } from "../src/deployment/fsx";
+import { configFromHre, evmEndpointFromHre } from "../src/deployment/endpoints";
 import { runDeployment } from "../src/deploy/runner";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -24,12 +24,12 @@ async function main(): Promise<void> {
   try {
     const env = { ...process.env, VAGUS_DEPLOYMENTS_DIR: dir, VAGUS_DEPLOY_NEW: "1", VAGUS_TIMELOCK: "" };
     const cfg = configFromHre(hre, env);
-    const evm = await evmTargetFromHre(hre);
+    const evm = await evmEndpointFromHre(hre);
     const t0 = Date.now();
     const summary = await runDeployment(cfg, evm, {
       env,
       log: (l) => console.log(l),
-    });
+    }).finally(() => evm.chain.close());
     const total = Date.now() - t0;
     const firstWasm = summary.steps.findIndex((s) => s.id.startsWith("wasm:"));
     const evmMs = summary.steps.slice(0, firstWasm).reduce((a, s) => a + s.ms, 0);

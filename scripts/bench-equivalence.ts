@@ -18,7 +18,7 @@ import { loadSpec } from "../src/spec";
 
 /**
  * `npm run bench:equivalence`: compared steps per second of the differential runner on the
- * embedded chains (DESIGN.md §6 target: >= 200 on the 2-core machine). A compared step is
+ * embedded chains (target: >= 200 on the 2-core machine, BENCHMARKS.md "Targets"). A compared step is
  * one scenario step run on both stacks, normalized and compared. Writes
  * reports/bench-equivalence.json; BENCHMARKS.md quotes it.
  */

@@ -8,14 +8,18 @@
  */
 import hre from "hardhat";
 
-import { ConfigError, DeployError } from "../src/deploy/errors";
-import { configFromHre, evmTargetFromHre } from "../src/deploy/hardhat";
+import { ConfigError, DeployError } from "../src/deployment/errors";
+import { configFromHre, evmEndpointFromHre } from "../src/deployment/endpoints";
 import { runDeployment } from "../src/deploy/runner";
 
 async function main(): Promise<void> {
   const cfg = configFromHre(hre);
-  const evm = await evmTargetFromHre(hre);
-  await runDeployment(cfg, evm);
+  const evm = await evmEndpointFromHre(hre);
+  try {
+    await runDeployment(cfg, evm);
+  } finally {
+    await evm.chain.close();
+  }
 }
 
 main().catch((err: unknown) => {

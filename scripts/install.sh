@@ -16,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages. rustc-web/cargo-web/rust-web-src: a Rust whose std sources let us
-# rebuild std for the wasm MVP feature set (TOOLCHAIN.md); lld: wasm-ld; wabt:
+# rebuild std for the wasm MVP feature set (docs/decisions/0003); lld: wasm-ld; wabt:
 # wasm-validate; binaryen: wasm-opt; prometheus: the metrics tests' server.
 APT_PACKAGES=(rustc-web cargo-web rust-web-src lld wabt binaryen prometheus jq curl ca-certificates)
 missing=()

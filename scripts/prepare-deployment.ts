@@ -3,7 +3,7 @@
  * stacks): checksums of every deployable artifact, a CycloneDX 1.6 SBOM of the npm and
  * cargo dependencies (validated against the CycloneDX schema before it is written), and a
  * release manifest, in release/ (or VAGUS_RELEASE_DIR). The deploy checks the artifacts
- * it sends against this manifest (src/deploy/release.ts).
+ * it sends against this manifest (src/deployment/release.ts).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,27 +12,15 @@ import path from "node:path";
 
 import { keccak256 } from "ethers";
 
-import { atomicWriteJson, atomicWrite } from "../src/deploy/fsx";
-import { loadPlanFile } from "../src/deploy/plan";
-import { evmContractsOf } from "../src/deploy/release";
+import { evmArtifactPath } from "../src/chains/evm";
+import { atomicWriteJson, atomicWrite } from "../src/deployment/fsx";
+import { loadPlanFile } from "../src/deployment/plan";
+import { evmContractsOf } from "../src/deployment/release";
 import { buildSbom, SBOM_SPEC, serializeSbom, validateSbom } from "../src/deploy/sbom";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.resolve(process.env.VAGUS_RELEASE_DIR ?? path.join(ROOT, "release"));
 const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
-
-function findEvmArtifact(name: string): string | undefined {
-  const stack = [path.join(ROOT, "artifacts", "evm")];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory() && e.name !== "build-info") stack.push(p);
-      else if (e.name === `${name}.json`) return p;
-    }
-  }
-  return undefined;
-}
 
 function git(args: string[]): string {
   return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
@@ -66,8 +54,7 @@ async function main(): Promise<void> {
       return { file: `artifacts/wasm/${f}`, bytes: bytes.length, sha256: sum };
     });
   const evm = evmContractsOf(plan).map((name) => {
-    const file = findEvmArtifact(name);
-    if (!file) throw new Error(`no EVM artifact ${name}: npm run build:evm`);
+    const file = evmArtifactPath(name);
     const a = JSON.parse(readFileSync(file, "utf8")) as {
       bytecode: string;
       deployedBytecode: string;

@@ -1,5 +1,6 @@
 import { ethers } from "hardhat";
 
+import { ERC1967_PROXY, proxyConstructorArgs, readEvmArtifact } from "../../src/chains/evm";
 import { loadSpec } from "../../src/spec";
 import { measure, mined, setNextTimestamp, type GasRow } from "./measure";
 
@@ -22,8 +23,10 @@ export async function benchCircuitBreaker(t0: number): Promise<GasRow[]> {
   const cooldown = cfg.cooldown;
 
   const impl = await ethers.deployContract(C);
-  const data = impl.interface.encodeFunctionData("initialize", [admin.address, cfg]);
-  const proxy = await ethers.deployContract("ERC1967Proxy", [await impl.getAddress(), data]);
+  const proxy = await ethers.deployContract(
+    ERC1967_PROXY,
+    proxyConstructorArgs(readEvmArtifact(C), await impl.getAddress(), [admin.address, cfg]),
+  );
   const cb = await ethers.getContractAt(C, await proxy.getAddress());
   for (const [role, who] of [
     ["CONSUMER", consumer],

@@ -2,6 +2,7 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import type { RateLimiter } from "../../typechain-types";
+import { ERC1967_PROXY, proxyConstructorArgs, readEvmArtifact } from "../../src/chains/evm";
 import { loadSpec } from "../../src/spec";
 import { measure, mined, setNextTimestamp, type GasRow } from "./measure";
 
@@ -13,8 +14,10 @@ async function deploy(admin: HardhatEthersSigner, consumer: HardhatEthersSigner)
   const p = c.params;
   const defaults = { capacity: p.capacity.default, window: p.window.default, buckets: p.buckets.default };
   const impl = await ethers.deployContract(C);
-  const data = impl.interface.encodeFunctionData("initialize", [admin.address, defaults]);
-  const proxy = await ethers.deployContract("ERC1967Proxy", [await impl.getAddress(), data]);
+  const proxy = await ethers.deployContract(
+    ERC1967_PROXY,
+    proxyConstructorArgs(readEvmArtifact(C), await impl.getAddress(), [admin.address, defaults]),
+  );
   const rl = await ethers.getContractAt(C, await proxy.getAddress());
   await mined(rl.connect(admin).grantRole(spec.role("CONSUMER").evmId, consumer.address));
   return rl;

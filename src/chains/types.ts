@@ -1,8 +1,8 @@
 /**
- * Stack-neutral chain interfaces of the toolkit (DESIGN.md §2): deploy, equivalence and
- * monitoring code talk to a chain only through these, and never know whether the backend
- * is embedded (the in-process CosmWasm engine, Hardhat's in-process EVM) or a real node
- * (cosmjs over CometBFT RPC, JSON-RPC).
+ * Stack-neutral chain interfaces of the toolkit: every procedure (deploy, verify,
+ * equivalence, governance, monitoring) sends and reads only through these, and never knows
+ * whether the backend is embedded (the in-process CosmWasm engine, Hardhat's in-process
+ * EVM) or a real node (cosmjs over CometBFT RPC, JSON-RPC).
  */
 
 /** One event as the chain reports it (`wasm`, `wasm-<type>`, `execute`, …). */
@@ -20,10 +20,20 @@ export interface WasmGas {
   breakdown?: Record<string, number>;
 }
 
+/** Where a transaction landed, when the backend has transactions (a real node). */
+export interface WasmTxRef {
+  hash: string;
+  height: number;
+}
+
 export interface StoredCode {
   codeId: number;
   /** sha256 of the wasm bytes, lowercase hex. */
   checksum: string;
+  /** The upload transaction (real node); absent for a code found already on chain. */
+  tx?: WasmTxRef;
+  /** Gas of the upload, when it was sent. */
+  gasUsed?: number;
 }
 
 /** The outcome of a successful transaction. */
@@ -34,6 +44,8 @@ export interface WasmTxResult {
   rawData: Uint8Array | null;
   events: ChainEvent[];
   gas: WasmGas;
+  /** The transaction (real node only). */
+  tx?: WasmTxRef;
 }
 
 export interface WasmInstantiateResult extends WasmTxResult {
@@ -49,11 +61,32 @@ export interface InstantiateRequest {
   gasLimit?: number;
 }
 
+export interface Instantiate2Request extends InstantiateRequest {
+  /** Salt bytes (1..64). */
+  salt: Uint8Array;
+  /** The code's checksum (hex), to predict the address. */
+  checksum: string;
+  /** Transaction memo (real node). */
+  memo?: string;
+}
+
 export interface ExecuteRequest {
   contract: string;
   sender: string;
   msg: unknown;
   gasLimit?: number;
+  /** Transaction memo (real node). */
+  memo?: string;
+}
+
+/** A contract's chain-level record. */
+export interface ContractInfo {
+  address: string;
+  codeId: number;
+  creator: string;
+  /** The chain-level admin (who may migrate), if any. */
+  admin: string | undefined;
+  label: string;
 }
 
 export interface MigrateRequest {
@@ -78,20 +111,32 @@ export interface BlockInfo {
 /** Opaque handle of a saved chain state. */
 export type SnapshotId = number;
 
-/** A CosmWasm chain (DESIGN.md §2): one interface, embedded or real-node backend. */
+/** A CosmWasm chain: one interface, embedded or real-node backend. */
 export interface WasmChain {
   readonly backend: "embedded" | "node";
   /** Uploads a .wasm file (the deployed artifact bytes). */
   store(wasmPath: string, opts?: { sender?: string }): Promise<StoredCode>;
   instantiate(req: InstantiateRequest): Promise<WasmInstantiateResult>;
+  /** The address `instantiate2` gives (`checksum`, `creator`, `salt`); the embedded engine
+   *  has no instantiate2 and rejects with kind `unsupported`. */
+  predictAddress(checksum: string, creator: string, salt: Uint8Array): string;
+  /** Instantiates at the predicted address (real node; the engine rejects as `unsupported`). */
+  instantiate2(req: Instantiate2Request): Promise<WasmInstantiateResult>;
   execute(req: ExecuteRequest): Promise<WasmTxResult>;
   /** A smart query; resolves with the parsed JSON answer. */
   query<T = unknown>(contract: string, msg: unknown): Promise<T>;
   migrate(req: MigrateRequest): Promise<WasmTxResult>;
+  /** The contract's chain-level record, or undefined when no contract lives at `address`. */
+  contractInfo(address: string): Promise<ContractInfo | undefined>;
+  /** The code already on chain with this checksum (lowest code id), if any. */
+  findCode(checksum: string): Promise<StoredCode | undefined>;
+  /** The checksum (lowercase hex) of a stored code; rejects with `not_found` when none. */
+  codeChecksum(codeId: number): Promise<string>;
   /** Moves the block clock; omitted fields stay as they are. Time in unix seconds. */
   setBlock(block: { time?: number | bigint; height?: number | bigint }): Promise<BlockInfo>;
   block(): Promise<BlockInfo>;
-  /** A deterministic account address for a name (cosmwasm-std `MockApi::addr_make`). */
+  /** A deterministic account address for a name (cosmwasm-std `MockApi::addr_make`); on a
+   *  real node, the address of the configured signer of that name. */
   addrMake(name: string): Promise<string>;
   /** Saves the whole chain state (codes, contracts, storage, block). */
   snapshot(): Promise<SnapshotId>;
@@ -165,6 +210,9 @@ export interface EvmArtifact {
   bytecode: string;
   /** Runtime bytecode, 0x hex (what `code()` returns once deployed, immutables aside). */
   deployedBytecode: string;
+  /** Byte ranges of immutables in the runtime code (filled in at deployment, zero in the
+   *  artifact), from the compiler output; absent when unknown. */
+  immutables?: { start: number; length: number }[];
 }
 
 /** One log decoded with the ABI of the contract that emitted it (when the chain knows it). */
@@ -199,12 +247,18 @@ export interface EvmTxResult {
   events: EvmEvent[];
 }
 
+/** A gas limit, or `estimate` (the node's estimate with a margin: for real chains, where a
+ *  large fixed limit would have to be funded up front). */
+export type EvmGasLimit = bigint | number | "estimate";
+
 export interface EvmDeployRequest {
   /** The artifact, or a contract name resolved by the backend's artifact directory. */
   artifact: EvmArtifact | string;
   args?: readonly unknown[];
   from: string;
-  gasLimit?: bigint | number;
+  gasLimit?: EvmGasLimit;
+  /** The sender's nonce to use (a journaled intent's); default the node's next one. */
+  nonce?: number;
 }
 
 export interface EvmDeployResult extends EvmTxResult {
@@ -220,8 +274,12 @@ export interface EvmSendRequest {
   fn: string;
   args?: readonly unknown[];
   from: string;
-  gasLimit?: bigint | number;
+  gasLimit?: EvmGasLimit;
   value?: bigint;
+  /** The sender's nonce to use (a journaled intent's); default the node's next one. */
+  nonce?: number;
+  /** `false`: do not decode the return value (spares a node a transaction trace). */
+  returnValue?: boolean;
 }
 
 export interface EvmCallRequest {
@@ -241,7 +299,8 @@ export interface EvmUpgradeRequest {
   /** Calldata run in the new implementation's context after the upgrade (default none). */
   data?: string;
   from: string;
-  gasLimit?: bigint | number;
+  gasLimit?: EvmGasLimit;
+  nonce?: number;
 }
 
 export interface EvmBlockInfo {
@@ -252,7 +311,7 @@ export interface EvmBlockInfo {
 }
 
 /**
- * An EVM chain (DESIGN.md §2): one interface, embedded (Hardhat's in-process network) or
+ * An EVM chain: one interface, embedded (Hardhat's in-process network) or
  * real-node (JSON-RPC) backend. Transactions are sent with an explicit gas limit, so a
  * reverting call is mined and reported as an `EvmChainError` with its revert data.
  */
@@ -272,6 +331,12 @@ export interface EvmChain {
   registerAbi(address: string, abi: readonly unknown[] | EvmArtifact): void;
   /** Runtime code at an address (`0x` when none). */
   code(address: string): Promise<string>;
+  /** A storage slot's 32-byte word (0x hex) at `address`. */
+  storageAt(address: string, slot: string): Promise<string>;
+  /** The account's transaction count: mined (`latest`) or including its queued ones (`pending`, default). */
+  nonce(address: string, block?: "latest" | "pending"): Promise<number>;
+  /** The calldata of `fn(...args)` with the ABI known for `to`. */
+  encodeCall(to: string, fn: string, args?: readonly unknown[]): string;
   block(): Promise<EvmBlockInfo>;
   /** The next mined block gets this timestamp (unix seconds). Embedded and Hardhat nodes
    *  only; a real chain rejects with kind `unsupported`. */

@@ -1,49 +1,28 @@
-import {
-  Contract,
-  ContractFactory,
-  getCreateAddress,
-  Interface,
-  ZeroAddress,
-  ZeroHash,
-  keccak256,
-  toUtf8Bytes,
-  type InterfaceAbi,
-  type Provider,
-  type Signer,
-  type TransactionResponse,
-} from "ethers";
+import { getCreateAddress, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 
+import {
+  codeMatchesArtifact,
+  EvmChainError,
+  ERC1967_PROXY,
+  proxyConstructorArgs,
+  readEvmArtifact,
+  readEvmArtifactWithImmutables,
+  type EvmChain,
+} from "../chains/evm";
 import { toEvmArg } from "../spec";
-import type { GovernanceParams } from "./config";
-import { ConfigError } from "./errors";
-import { fillTemplate, type Plan, type PlannedComponent } from "./plan";
-import type { Step, StepData } from "./steps";
+import type { GovernanceParams } from "../deployment/config";
+import type { EvmEndpoint } from "../deployment/endpoints";
+import { ConfigError } from "../deployment/errors";
+import { fillTemplate, type Plan, type PlannedComponent } from "../deployment/plan";
+import type { Step, StepData } from "../procedure/steps";
 
 /**
  * EVM steps of a deployment: the TimelockController, an implementation and an ERC-1967
  * proxy per component, wiring, guardian grants, and the handover of ADMIN to the timelock
  * (directly, or — timelock mode — every admin call scheduled and executed through it).
- * Works on any ethers v6 provider/signer: Hardhat's in-process network or JSON-RPC.
+ * Everything goes through an `EvmChain` (Hardhat's in-process network or JSON-RPC), with
+ * the nonce of each journaled intent, and every ABI comes from the compiled artifacts.
  */
-
-export interface EvmArtifact {
-  abi: InterfaceAbi;
-  bytecode: string;
-  deployedBytecode: string;
-  /** Byte ranges of immutables in the runtime code (filled in at deployment, zero in the artifact). */
-  immutables?: { start: number; length: number }[];
-}
-
-export interface EvmTarget {
-  network: string;
-  chainId: string;
-  provider: Provider;
-  signer: Signer;
-  deployer: string;
-  artifact(name: string): Promise<EvmArtifact>;
-  /** Local chains only: mine a block so block.timestamp follows the wall clock. */
-  mine?: () => Promise<void>;
-}
 
 export const TIMELOCK_ROLES = {
   DEFAULT_ADMIN: ZeroHash,
@@ -51,12 +30,6 @@ export const TIMELOCK_ROLES = {
   EXECUTOR: keccak256(toUtf8Bytes("EXECUTOR_ROLE")),
   CANCELLER: keccak256(toUtf8Bytes("CANCELLER_ROLE")),
 } as const;
-
-const ACCESS_ABI = [
-  "function hasRole(bytes32 role, address account) view returns (bool)",
-  "function grantRole(bytes32 role, address account)",
-  "function renounceRole(bytes32 role, address callerConfirmation)",
-];
 
 export interface EvmState {
   /** Name → proxy address (and `timelock`). */
@@ -66,9 +39,12 @@ export interface EvmState {
 
 interface AdminCall {
   id: string;
-  target: () => string;
-  data: () => string;
   describe: string;
+  target: () => string;
+  /** The artifact whose ABI the target speaks (a component's, or the timelock's). */
+  contract: string;
+  fn: string;
+  args: () => unknown[];
   /** True when the effect is already on chain. */
   done: () => Promise<boolean>;
 }
@@ -77,21 +53,35 @@ function rec(network: string, name: string, record: Record<string, unknown>): St
   return { name, network, record };
 }
 
-async function receiptOf(tx: TransactionResponse) {
-  const r = await tx.wait();
-  if (!r || r.status !== 1) throw new Error(`transaction ${tx.hash} reverted`);
-  return r;
+/** `address`, made decodable on `chain` with the ABI of the artifact `contract`. */
+export function evmAt(chain: EvmChain, address: string, contract: string): string {
+  chain.registerAbi(address, readEvmArtifact(contract));
+  return address;
+}
+
+/** A view of `contract`'s ABI at `address`; resolves with its single output or the output list. */
+export async function evmView(
+  chain: EvmChain,
+  contract: string,
+  address: string,
+  fn: string,
+  args: readonly unknown[] = [],
+): Promise<unknown> {
+  const out = await chain.call({ to: evmAt(chain, address, contract), fn, args });
+  return out.length === 1 ? out[0] : out;
 }
 
 export function evmSteps(
-  t: EvmTarget,
+  t: EvmEndpoint,
   plan: Plan,
   gov: GovernanceParams,
   opts: { deployment: string; timelockMode: boolean; state: EvmState },
 ): Step[] {
   const { state } = opts;
+  const { chain } = t;
   const steps: Step[] = [];
   const N = t.network;
+  const tlName = plan.timelock.evm.contract;
 
   /** A CREATE of `artifactName` with `args()` from the deployer at the intent's nonce. */
   const createStep = (
@@ -106,7 +96,7 @@ export function evmSteps(
     network: N,
     describe,
     async intent() {
-      const nonce = await t.provider.getTransactionCount(t.deployer, "pending");
+      const nonce = await chain.nonce(t.deployer, "pending");
       return {
         from: t.deployer,
         nonce,
@@ -116,11 +106,10 @@ export function evmSteps(
     },
     async probe(intent) {
       const predicted = intent.predicted as string;
-      const code = await t.provider.getCode(predicted);
+      const code = await chain.code(predicted);
       if (code === "0x") return undefined;
-      const a = await t.artifact(artifactName);
       // Runtime code of this artifact (immutables aside) proves it is ours, not another tx's.
-      if (code.length !== a.deployedBytecode.length) {
+      if (!codeMatchesArtifact(code, readEvmArtifactWithImmutables(artifactName))) {
         throw new Error(
           `${predicted} holds code that is not ${artifactName}; the nonce was used by another transaction`,
         );
@@ -128,19 +117,19 @@ export function evmSteps(
       return { ...record(predicted), recovered: true };
     },
     async run(intent, hooks) {
-      const a = await t.artifact(artifactName);
-      const factory = new ContractFactory(a.abi, a.bytecode, t.signer);
-      const tx = await t.signer.sendTransaction({
-        ...(await factory.getDeployTransaction(...args())),
+      const r = await chain.deploy({
+        artifact: readEvmArtifact(artifactName),
+        args: args(),
+        from: t.deployer,
         nonce: intent.nonce as number,
+        gasLimit: "estimate",
       });
       hooks.sent();
-      const r = await receiptOf(tx);
-      if (r.contractAddress?.toLowerCase() !== (intent.predicted as string).toLowerCase()) {
-        throw new Error(`deployed at ${r.contractAddress}, predicted ${String(intent.predicted)}`);
+      if (r.address.toLowerCase() !== (intent.predicted as string).toLowerCase()) {
+        throw new Error(`deployed at ${r.address}, predicted ${String(intent.predicted)}`);
       }
-      const out = record(r.contractAddress);
-      (out.record as Record<string, unknown>).tx = tx.hash;
+      const out = record(r.address);
+      (out.record as Record<string, unknown>).tx = r.hash;
       (out.record as Record<string, unknown>).block = r.blockNumber;
       return { ...out, gasUsed: r.gasUsed.toString() };
     },
@@ -154,26 +143,32 @@ export function evmSteps(
     describe: c.describe,
     probeFirst: true,
     async intent() {
-      const nonce = await t.provider.getTransactionCount(t.deployer, "pending");
-      return { from: t.deployer, nonce, to: c.target(), calldata: c.data() };
+      const nonce = await chain.nonce(t.deployer, "pending");
+      const to = evmAt(chain, c.target(), c.contract);
+      return { from: t.deployer, nonce, to, calldata: chain.encodeCall(to, c.fn, c.args()) };
     },
     async probe() {
       return (await c.done()) ? { already: true } : undefined;
     },
     async run(intent, hooks) {
-      const tx = await t.signer.sendTransaction({
-        to: intent.to as string,
-        data: intent.calldata as string,
+      const r = await chain.send({
+        to: evmAt(chain, intent.to as string, c.contract),
+        fn: c.fn,
+        args: c.args(),
+        from: t.deployer,
         nonce: intent.nonce as number,
+        gasLimit: "estimate",
+        returnValue: false,
       });
       hooks.sent();
-      const r = await receiptOf(tx);
-      return { tx: tx.hash, block: r.blockNumber, gasUsed: r.gasUsed.toString() };
+      return { tx: r.hash, block: r.blockNumber, gasUsed: r.gasUsed.toString() };
     },
   });
 
+  const hasRole = (contract: string, address: string, role: string, account: string) =>
+    evmView(chain, contract, address, "hasRole", [role, account]) as Promise<boolean>;
+
   // --- timelock ---------------------------------------------------------------------
-  const tlName = plan.timelock.evm.contract;
   const tlProposers = opts.timelockMode ? [t.deployer, ...gov.proposers] : gov.proposers;
   const tlExecutors = opts.timelockMode ? [t.deployer, ...gov.executors] : gov.executors;
   const tlAdmin = opts.timelockMode ? t.deployer : ZeroAddress;
@@ -208,9 +203,14 @@ export function evmSteps(
     steps.push(
       createStep(
         `evm:${c.name}:proxy`,
-        `deploy ERC1967Proxy for ${c.name}, initialize(admin ${opts.timelockMode ? "timelock" : "deployer"}, ${JSON.stringify(c.params, big)})`,
-        "ERC1967Proxy",
-        () => [state.implementations[c.name], initData(t, c, initialAdmin(), state)],
+        `deploy ${ERC1967_PROXY} for ${c.name}, initialize(admin ${opts.timelockMode ? "timelock" : "deployer"}, ${JSON.stringify(c.params, big)})`,
+        ERC1967_PROXY,
+        () =>
+          proxyConstructorArgs(
+            readEvmArtifact(c.evm.contract),
+            state.implementations[c.name],
+            initArgs(c, initialAdmin(), state),
+          ),
         (addr) => {
           state.addresses[c.name] = addr;
           return rec(N, c.name, {
@@ -224,44 +224,47 @@ export function evmSteps(
   }
 
   // --- wiring, guardians, handover ------------------------------------------------------
-  const adminCalls = wiringCalls(t, plan, gov, state);
+  const adminCalls = wiringCalls(chain, plan, gov, state);
   if (!opts.timelockMode) {
     for (const call of adminCalls) steps.push(callStep(call));
     for (const c of plan.components) {
-      const access = () => new Contract(state.addresses[c.name], ACCESS_ABI, t.provider);
       steps.push(
         callStep({
           id: `evm:${c.name}:grant-admin-timelock`,
           describe: `${c.name}: grant ADMIN to the timelock`,
           target: () => state.addresses[c.name],
-          data: () => new Interface(ACCESS_ABI).encodeFunctionData("grantRole", [ZeroHash, state.addresses.timelock]),
-          done: async () => (await access().hasRole(ZeroHash, state.addresses.timelock)) as boolean,
+          contract: c.evm.contract,
+          fn: "grantRole",
+          args: () => [ZeroHash, state.addresses.timelock],
+          done: () => hasRole(c.evm.contract, state.addresses[c.name], ZeroHash, state.addresses.timelock),
         }),
       );
     }
     for (const c of plan.components) {
-      const access = () => new Contract(state.addresses[c.name], ACCESS_ABI, t.provider);
       steps.push(
         callStep({
           id: `evm:${c.name}:renounce-admin`,
           describe: `${c.name}: deployer renounces ADMIN`,
           target: () => state.addresses[c.name],
-          data: () => new Interface(ACCESS_ABI).encodeFunctionData("renounceRole", [ZeroHash, t.deployer]),
-          done: async () => !((await access().hasRole(ZeroHash, t.deployer)) as boolean),
+          contract: c.evm.contract,
+          fn: "renounceRole",
+          args: () => [ZeroHash, t.deployer],
+          done: async () => !(await hasRole(c.evm.contract, state.addresses[c.name], ZeroHash, t.deployer)),
         }),
       );
     }
   } else {
-    steps.push(...timelockBatch(t, adminCalls, gov, opts.deployment, state));
+    steps.push(...timelockBatch(t, tlName, adminCalls, gov, opts.deployment, state));
     for (const [key, role] of Object.entries(TIMELOCK_ROLES)) {
-      const tl = () => new Contract(state.addresses.timelock, ACCESS_ABI, t.provider);
       steps.push(
         callStep({
           id: `evm:timelock:renounce-${key.toLowerCase()}`,
           describe: `timelock: deployer renounces ${key}`,
           target: () => state.addresses.timelock,
-          data: () => new Interface(ACCESS_ABI).encodeFunctionData("renounceRole", [role, t.deployer]),
-          done: async () => !((await tl().hasRole(role, t.deployer)) as boolean),
+          contract: tlName,
+          fn: "renounceRole",
+          args: () => [role, t.deployer],
+          done: async () => !(await hasRole(tlName, state.addresses.timelock, role, t.deployer)),
         }),
       );
     }
@@ -278,56 +281,33 @@ function big(_k: string, v: unknown) {
  * equal, both as lower-case JSON (deploy's "done" test and verify:deployment share it).
  */
 export async function readEvmLink(
-  provider: Provider,
-  abi: InterfaceAbi | Interface,
+  chain: EvmChain,
+  contract: string,
   address: string,
   l: { check: { fn: string; args?: unknown[]; equals: unknown } },
   ref: (v: unknown) => unknown,
 ): Promise<{ expected: string; actual: string }> {
-  const ct = new Contract(address, abi, provider);
-  const got: unknown = await ct.getFunction(l.check.fn).staticCall(...((ref(l.check.args ?? []) as unknown[]) ?? []));
+  const got = await evmView(chain, contract, address, l.check.fn, (ref(l.check.args ?? []) as unknown[]) ?? []);
   return {
     expected: JSON.stringify(ref(l.check.equals), big).toLowerCase(),
     actual: JSON.stringify(got, big).toLowerCase(),
   };
 }
 
-function initData(t: EvmTarget, c: PlannedComponent, admin: string, state: EvmState): string {
+/** The `initialize` arguments of a component's proxy. */
+function initArgs(c: PlannedComponent, admin: string, state: EvmState): unknown[] {
   const values: Record<string, unknown> = { admin, params: "$params", ...state.addresses };
-  const args = c.evm.init.map((a) => {
+  return c.evm.init.map((a) => {
     if (a === "$params") {
       if (!c.paramsType) throw new ConfigError([`plan: ${c.name} uses $params but has no paramsType`]);
-      return toEvmArg(c.component, c.paramsType, jsonOf(c.params));
+      return toEvmArg(c.component, c.paramsType, c.params);
     }
     return fillTemplate(a, values);
   });
-  // The ABI comes from the artifact at run time; encoding here needs it synchronously, so
-  // the caller's artifact cache is used through the interface built in wiring (below).
-  return encodeInitialize(c.evm.contract, args);
-}
-
-const abiCache = new Map<string, Interface>();
-
-/** Registers the ABI of a contract so initialize calldata can be encoded. */
-export function registerAbi(name: string, abi: InterfaceAbi): void {
-  abiCache.set(name, new Interface(abi));
-}
-
-function encodeInitialize(name: string, args: unknown[]): string {
-  const iface = abiCache.get(name);
-  if (!iface) throw new Error(`no ABI registered for ${name}`);
-  return iface.encodeFunctionData("initialize", args);
-}
-
-/** Canonical → the JSON conventions toEvmArg reads (bigint → decimal string). */
-function jsonOf(v: unknown): unknown {
-  if (typeof v === "bigint") return v.toString();
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonOf(x)]));
-  return v;
 }
 
 /** Links, standard-wiring roles and guardian grants as admin calls. */
-function wiringCalls(t: EvmTarget, plan: Plan, gov: GovernanceParams, state: EvmState): AdminCall[] {
+function wiringCalls(chain: EvmChain, plan: Plan, gov: GovernanceParams, state: EvmState): AdminCall[] {
   const calls: AdminCall[] = [];
   const ref = (v: unknown) => fillTemplate(v, state.addresses);
   for (const link of plan.links) {
@@ -338,9 +318,11 @@ function wiringCalls(t: EvmTarget, plan: Plan, gov: GovernanceParams, state: Evm
       id: `evm:${link.component}:link:${link.name}`,
       describe: `${link.component}.${l.fn}(${JSON.stringify(l.args)})`,
       target: () => state.addresses[link.component],
-      data: () => abiCache.get(c.evm.contract)!.encodeFunctionData(l.fn, ref(l.args) as unknown[]),
+      contract: c.evm.contract,
+      fn: l.fn,
+      args: () => ref(l.args) as unknown[],
       done: async () => {
-        const r = await readEvmLink(t.provider, abiCache.get(c.evm.contract)!, state.addresses[link.component], l, ref);
+        const r = await readEvmLink(chain, c.evm.contract, state.addresses[link.component], l, ref);
         return r.actual === r.expected;
       },
     });
@@ -356,46 +338,45 @@ function wiringCalls(t: EvmTarget, plan: Plan, gov: GovernanceParams, state: Evm
   }
   for (const g of grants) {
     const role = plan.spec.role(g.role).evmId;
+    const contract = plan.components.find((x) => x.name === g.component)!.evm.contract;
     calls.push({
       id: `evm:${g.component}:grant:${g.role}:${g.label}`,
       describe: `${g.component}: grant ${g.role} to ${g.label}`,
       target: () => state.addresses[g.component],
-      data: () => new Interface(ACCESS_ABI).encodeFunctionData("grantRole", [role, g.to()]),
+      contract,
+      fn: "grantRole",
+      args: () => [role, g.to()],
       done: async () =>
-        (await new Contract(state.addresses[g.component], ACCESS_ABI, t.provider).hasRole(role, g.to())) as boolean,
+        (await evmView(chain, contract, state.addresses[g.component], "hasRole", [role, g.to()])) as boolean,
     });
   }
   return calls;
 }
 
-const TIMELOCK_ABI = [
-  "function scheduleBatch(address[] targets, uint256[] values, bytes[] payloads, bytes32 predecessor, bytes32 salt, uint256 delay)",
-  "function executeBatch(address[] targets, uint256[] values, bytes[] payloads, bytes32 predecessor, bytes32 salt) payable",
-  "function hashOperationBatch(address[] targets, uint256[] values, bytes[] payloads, bytes32 predecessor, bytes32 salt) view returns (bytes32)",
-  "function isOperation(bytes32 id) view returns (bool)",
-  "function isOperationReady(bytes32 id) view returns (bool)",
-  "function isOperationDone(bytes32 id) view returns (bool)",
-  "function getMinDelay() view returns (uint256)",
-];
-
 /** Timelock mode: every admin call in one batch, scheduled, then executed after the delay. */
 function timelockBatch(
-  t: EvmTarget,
+  t: EvmEndpoint,
+  tlName: string,
   calls: AdminCall[],
   gov: GovernanceParams,
   deployment: string,
   state: EvmState,
 ): Step[] {
   if (calls.length === 0) return [];
+  const { chain } = t;
   const salt = keccak256(toUtf8Bytes(`vagus-deploy:${deployment}:wiring`));
   const batch = () => {
     const targets = calls.map((c) => c.target());
-    return { targets, values: targets.map(() => 0n), payloads: calls.map((c) => c.data()) };
+    return {
+      targets,
+      values: targets.map(() => 0n),
+      payloads: calls.map((c) => chain.encodeCall(evmAt(chain, c.target(), c.contract), c.fn, c.args())),
+    };
   };
-  const tl = () => new Contract(state.addresses.timelock, TIMELOCK_ABI, t.signer);
+  const view = (fn: string, args: unknown[]) => evmView(chain, tlName, state.addresses.timelock, fn, args);
   const opId = async () => {
     const b = batch();
-    return (await tl().hashOperationBatch(b.targets, b.values, b.payloads, ZeroHash, salt)) as string;
+    return (await view("hashOperationBatch", [b.targets, b.values, b.payloads, ZeroHash, salt])) as string;
   };
   const send = async (fn: "scheduleBatch" | "executeBatch", intent: StepData, hooks: { sent(): void }) => {
     const b = batch();
@@ -403,11 +384,26 @@ function timelockBatch(
       fn === "scheduleBatch"
         ? [b.targets, b.values, b.payloads, ZeroHash, salt, gov.minDelay]
         : [b.targets, b.values, b.payloads, ZeroHash, salt];
-    const data = new Interface(TIMELOCK_ABI).encodeFunctionData(fn, args);
-    const tx = await t.signer.sendTransaction({ to: state.addresses.timelock, data, nonce: intent.nonce as number });
+    const r = await chain.send({
+      to: evmAt(chain, state.addresses.timelock, tlName),
+      fn,
+      args,
+      from: t.deployer,
+      nonce: intent.nonce as number,
+      gasLimit: "estimate",
+      returnValue: false,
+    });
     hooks.sent();
-    const r = await receiptOf(tx);
-    return { tx: tx.hash, block: r.blockNumber, gasUsed: r.gasUsed.toString(), operation: await opId() };
+    return { tx: r.hash, block: r.blockNumber, gasUsed: r.gasUsed.toString(), operation: await opId() };
+  };
+  /** Local chains mine on demand: a block makes block.timestamp follow the wall clock; a
+   *  real chain refuses (it mines by itself), and the loop just polls. */
+  const mine = async () => {
+    try {
+      await chain.mine();
+    } catch (err) {
+      if (!(err instanceof EvmChainError)) throw err;
+    }
   };
   const describe = calls.map((c) => c.describe).join("; ");
   return [
@@ -418,10 +414,10 @@ function timelockBatch(
       describe: `timelock: schedule ${calls.length} admin call(s) (${describe}) with delay ${gov.minDelay}s`,
       probeFirst: true,
       async intent() {
-        return { nonce: await t.provider.getTransactionCount(t.deployer, "pending"), operation: await opId() };
+        return { nonce: await chain.nonce(t.deployer, "pending"), operation: await opId() };
       },
       async probe() {
-        return (await tl().isOperation(await opId())) ? { already: true, operation: await opId() } : undefined;
+        return (await view("isOperation", [await opId()])) ? { already: true, operation: await opId() } : undefined;
       },
       run: (intent, hooks) => send("scheduleBatch", intent, hooks),
     },
@@ -435,16 +431,16 @@ function timelockBatch(
         const id = await opId();
         // Wait out the delay (bounded): on a real chain the block time decides readiness.
         const deadline = Date.now() + (gov.minDelay + 120) * 1000;
-        while (!((await tl().isOperationReady(id)) as boolean)) {
-          if ((await tl().isOperationDone(id)) as boolean) break;
+        while (!((await view("isOperationReady", [id])) as boolean)) {
+          if ((await view("isOperationDone", [id])) as boolean) break;
           if (Date.now() > deadline) throw new Error(`timelock operation ${id} not ready after ${gov.minDelay + 120}s`);
           await new Promise((r) => setTimeout(r, 1000));
-          await t.mine?.();
+          await mine();
         }
-        return { nonce: await t.provider.getTransactionCount(t.deployer, "pending"), operation: id };
+        return { nonce: await chain.nonce(t.deployer, "pending"), operation: id };
       },
       async probe() {
-        return (await tl().isOperationDone(await opId())) ? { already: true, operation: await opId() } : undefined;
+        return (await view("isOperationDone", [await opId()])) ? { already: true, operation: await opId() } : undefined;
       },
       run: (intent, hooks) => send("executeBatch", intent, hooks),
     },

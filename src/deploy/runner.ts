@@ -2,16 +2,20 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
-import { CosmjsChain } from "../chains/wasm";
-import { deriveBook, writeBook } from "./address-book";
-import { accountResolver, wasmMnemonic, type DeployConfig } from "./config";
-import { ConfigError, DeployError } from "./errors";
-import { evmSteps, registerAbi, type EvmState, type EvmTarget } from "./evm";
-import { atomicWriteJson, LockFile } from "./fsx";
-import { Journal, type JournalEntry } from "./journal";
-import { resolvePlan, type Plan } from "./plan";
-import { checkRelease } from "./release";
-import type { Step, StepData } from "./steps";
+import { hasEvmArtifact, readEvmArtifact } from "../chains/evm";
+import type { WasmChain } from "../chains/wasm";
+import { deriveBook, writeBook } from "../deployment/address-book";
+import { accountResolver, type DeployConfig } from "../deployment/config";
+import { ConfigError, DeployError } from "../deployment/errors";
+import { connectWasmChain, type EvmEndpoint } from "../deployment/endpoints";
+import { evmSteps, type EvmState } from "./evm";
+import { LockFile } from "../deployment/fsx";
+import { Journal } from "../deployment/journal";
+import { resolvePlan, type Plan } from "../deployment/plan";
+import { checkRelease } from "../deployment/release";
+import { journalFile, syncFile, writeSync } from "../deployment/sync";
+import { runIdOf, runProcedure, type StepOutcome } from "../procedure/runner";
+import type { Step, StepData } from "../procedure/steps";
 import { wasmSteps, type WasmState } from "./wasm";
 
 /**
@@ -28,15 +32,11 @@ export interface RunOptions {
 export interface RunSummary {
   deployment: string;
   resumed: boolean;
-  steps: { id: string; status: "done" | "ran" | "recovered" | "skipped"; gasUsed?: string; ms: number }[];
+  steps: StepOutcome[];
   evm: Record<string, string>;
   wasm: Record<string, string>;
   ms: number;
   pairDir: string;
-}
-
-export function journalFile(cfg: DeployConfig): string {
-  return path.join(cfg.pairDir, "journal.jsonl");
 }
 
 /** Applies an outcome's record to the in-memory state a later step reads. */
@@ -74,21 +74,21 @@ async function confirmMainnet(cfg: DeployConfig, env: NodeJS.ProcessEnv, log: (l
     throw new DeployError("not confirmed; nothing was sent", { step: "confirm", chain: expected });
 }
 
-export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: RunOptions = {}): Promise<RunSummary> {
+export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: RunOptions = {}): Promise<RunSummary> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const t0 = Date.now();
-  const plan = resolvePlan(cfg.params, { has: (n) => evmHas(evm, n) });
+  const plan = resolvePlan(cfg.params, { has: (n) => hasEvmArtifact(n) });
   for (const n of plan.notices) log(`notice: ${n}`);
-  await checkRelease(cfg, plan, evm, { env, log });
-  for (const name of new Set([...plan.components.map((c) => c.evm.contract)]))
-    registerAbi(name, (await evm.artifact(name)).abi);
+  await checkRelease(cfg, plan, { artifact: async (name) => readEvmArtifact(name) }, { env, log });
 
   const journal = Journal.open(journalFile(cfg));
-  const open = env.VAGUS_DEPLOY_NEW === "1" ? undefined : journal.openDeployment();
-  const deployment =
-    open?.deployment ??
-    `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const start = runIdOf({
+    procedure: "deploy",
+    journal,
+    forceNew: env.VAGUS_DEPLOY_NEW === "1",
+    newRun: () => `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`,
+  });
+  const { run: deployment, open } = start;
   const evmState: EvmState = { addresses: {}, implementations: {} };
   const wasmState: WasmState = { codes: {}, addresses: {} };
 
@@ -99,14 +99,35 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: Run
     `  params: ${path.relative(process.cwd(), cfg.paramsFile)}; journal: ${path.relative(process.cwd(), journalFile(cfg))}`,
   );
 
+  /** The deployment's steps, on both stacks, in the runbook's order (building them reads no chain). */
+  const stepsOf = (chain: WasmChain | undefined, wasmDeployer: string): Step[] => [
+    ...evmSteps(evm, plan, cfg.params.governance.evm, {
+      deployment,
+      timelockMode: cfg.timelockMode,
+      state: evmState,
+    }),
+    ...wasmSteps(chain as WasmChain, cfg.wasm.name, plan, cfg.params.governance.wasm, {
+      deployment,
+      deployer: wasmDeployer,
+      timelockMode: cfg.timelockMode,
+      resolve: chain ? accountResolver(cfg, env) : (r) => r,
+      state: wasmState,
+      evmAddresses: () => evmState.addresses,
+      evmChainId: evm.chainId,
+    }),
+  ];
+  const procedure = { procedure: "deploy", journal, start, newRun: () => deployment, log };
+
   if (cfg.dryRun) {
-    return dryRun(cfg, evm, plan, journal, deployment, log, t0);
+    printDryRunHeader(cfg, plan, log);
+    const summary = await runProcedure({ ...procedure, steps: stepsOf(undefined, "<deployer>"), dryRun: true });
+    return { deployment, resumed: false, steps: [], evm: {}, wasm: {}, ms: summary.ms, pairDir: cfg.pairDir };
   }
   if (cfg.mainnet) await confirmMainnet(cfg, env, log);
 
   const lock = new LockFile(path.join(cfg.pairDir, "journal.lock"));
   lock.acquire();
-  let chain: CosmjsChain | undefined;
+  let chain: WasmChain | undefined;
   try {
     if (open) {
       const b = open.data as { evmChainId?: string; wasmChainId?: string } | undefined;
@@ -120,180 +141,64 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmTarget, opts: Run
         );
       }
     }
-    try {
-      chain = await CosmjsChain.connect({
-        rpc: cfg.wasm.rpc,
-        chainId: cfg.wasm.chainId,
-        prefix: cfg.wasm.prefix,
-        gasPrice: cfg.wasm.gasPrice,
-        signers: [{ name: "deployer", mnemonic: wasmMnemonic(cfg, env) }],
-        log: (l) => log(`  cosmwasm: ${l}`),
-      });
-    } catch (err) {
-      throw new DeployError(`cannot connect to ${cfg.wasm.name}`, {
-        step: "connect",
-        chain: `${cfg.wasm.name} ${cfg.wasm.rpc}`,
-        hint: cfg.wasm.local
-          ? "start the localnets: npm run localnet:up"
-          : `check ${cfg.wasm.rpcEnv ?? "the RPC URL"} and that the node runs ${cfg.wasm.chainId}`,
-        cause: err,
-      });
-    }
-    const wasmDeployer = chain.address("deployer");
+    const wasm = await connectWasmChain(cfg, { signer: true, env, log: (l) => log(`  cosmwasm: ${l}`) });
+    chain = wasm;
+    const wasmDeployer = await wasm.addrMake("deployer");
     log(`  deployers: EVM ${evm.deployer}, CosmWasm ${wasmDeployer} (key from ${cfg.wasm.keySource})`);
-    if (!open) {
-      journal.append({
-        deployment,
-        phase: "begin",
-        data: {
-          evmNetwork: cfg.evmNetwork,
-          evmChainId: evm.chainId,
-          wasmNetwork: cfg.wasm.name,
-          wasmChainId: cfg.wasm.chainId,
-          evmDeployer: evm.deployer,
-          wasmDeployer,
-          timelockMode: cfg.timelockMode,
-          params: cfg.params as unknown as Record<string, unknown>,
-        },
-      });
-    } else {
-      await checkStillDeployed(journal, deployment, cfg, evm, chain);
-    }
-    const resolve = accountResolver(cfg, env);
-    const gw = { ...cfg.params.governance.wasm };
-    const steps: Step[] = [
-      ...evmSteps(evm, plan, cfg.params.governance.evm, {
-        deployment,
-        timelockMode: cfg.timelockMode,
-        state: evmState,
-      }),
-      ...wasmSteps(chain, cfg.wasm.name, plan, gw, {
-        deployment,
-        deployer: wasmDeployer,
-        timelockMode: cfg.timelockMode,
-        resolve,
-        state: wasmState,
-        evmAddresses: () => evmState.addresses,
-        evmChainId: evm.chainId,
-      }),
-    ];
-    const summary: RunSummary = {
-      deployment,
-      resumed: Boolean(open),
-      steps: [],
-      evm: evmState.addresses,
-      wasm: wasmState.addresses,
-      ms: 0,
-      pairDir: cfg.pairDir,
-    };
     const derive = () => {
       writeBook(cfg.root, deriveBook(journal, cfg.evmNetwork, "evm", evm.chainId));
       writeBook(cfg.root, deriveBook(journal, cfg.wasm.name, "wasm", cfg.wasm.chainId));
     };
-    const crashAt = env.VAGUS_DEPLOY_CRASH_AT;
-    let i = 0;
-    for (const step of steps) {
-      i++;
-      const head = `[${i}/${steps.length}] ${step.id}`;
-      const ts = Date.now();
-      const done = journal.outcome(deployment, step.id);
-      if (done) {
-        apply(done.data, cfg.evmNetwork, evmState, wasmState);
-        log(`${head}: done earlier`);
-        summary.steps.push({ id: step.id, status: "done", ms: 0 });
-        continue;
-      }
-      try {
-        const pending = journal.pendingIntent(deployment, step.id);
-        let found: StepData | undefined;
-        if (pending) {
-          log(`${head}: an earlier run sent this and died; looking for it on chain`);
-          found = await step.probe(pending.data ?? {});
-        } else if (step.probeFirst) {
-          found = await step.probe({});
-        }
-        if (found) {
-          journal.append({
-            deployment,
-            phase: pending ? "recovered" : "skipped",
-            step: step.id,
-            network: step.network,
-            data: found,
-          });
-          apply(found, cfg.evmNetwork, evmState, wasmState);
-          log(`${head}: ${pending ? "found on chain, recorded" : "already on chain, skipped"}${addrOf(found)}`);
-          summary.steps.push({ id: step.id, status: pending ? "recovered" : "skipped", ms: Date.now() - ts });
-          derive();
-          continue;
-        }
-        log(`${head}: ${step.describe}`);
-        const intent = await step.intent();
-        journal.append({ deployment, phase: "intent", step: step.id, network: step.network, data: intent });
-        const result = await step.run(intent, {
-          sent: () => {
-            if (crashAt === step.id) {
-              log(`${head}: VAGUS_DEPLOY_CRASH_AT=${crashAt}: SIGKILL after sending (test hook)`);
-              process.kill(process.pid, "SIGKILL");
-            }
-          },
-        });
-        journal.append({ deployment, phase: "result", step: step.id, network: step.network, data: result });
-        apply(result, cfg.evmNetwork, evmState, wasmState);
-        log(
-          `${head}: ok${addrOf(result)}${typeof result.gasUsed === "string" || typeof result.gasUsed === "number" ? ` gas ${result.gasUsed}` : ""} (${((Date.now() - ts) / 1000).toFixed(1)} s)`,
-        );
-        summary.steps.push({
-          id: step.id,
-          status: "ran",
-          gasUsed: result.gasUsed as string | undefined,
-          ms: Date.now() - ts,
-        });
-        derive();
-      } catch (err) {
-        if (err instanceof DeployError || err instanceof ConfigError) throw err;
-        journal.append({
-          deployment,
-          phase: "failed",
-          step: step.id,
-          network: step.network,
-          data: { error: (err as Error).message.slice(0, 2000) },
-        });
-        throw new DeployError(`${step.describe}`, {
+    const summary = await runProcedure({
+      ...procedure,
+      steps: stepsOf(wasm, wasmDeployer),
+      begin: {
+        evmNetwork: cfg.evmNetwork,
+        evmChainId: evm.chainId,
+        wasmNetwork: cfg.wasm.name,
+        wasmChainId: cfg.wasm.chainId,
+        evmDeployer: evm.deployer,
+        wasmDeployer,
+        timelockMode: cfg.timelockMode,
+        params: cfg.params as unknown as Record<string, unknown>,
+      },
+      checkResume: () => checkStillDeployed(journal, deployment, cfg, evm, wasm),
+      apply: (d) => apply(d, cfg.evmNetwork, evmState, wasmState),
+      afterStep: derive,
+      crashAt: env.VAGUS_DEPLOY_CRASH_AT,
+      passThrough: (err) => err instanceof DeployError || err instanceof ConfigError,
+      stepError: (err, step) =>
+        new DeployError(`${step.describe}`, {
           step: step.id,
           chain:
             step.stack === "evm"
               ? `${cfg.evmNetwork} (chain ${evm.chainId})`
               : `${cfg.wasm.name} (${cfg.wasm.chainId})`,
-          hint: hintFor(err as Error, step, cfg),
+          hint: hintFor(err, step, cfg),
           cause: err,
-        });
-      }
-    }
-    writeSync(cfg, evm, chain, deployment, evmState, wasmState, plan);
-    derive();
-    summary.ms = Date.now() - t0;
-    journal.append({
-      deployment,
-      phase: "complete",
-      data: { ms: summary.ms, sync: path.join(cfg.pairDir, "sync.json") },
+        }),
+      finish: () => {
+        writeDeploymentSync(cfg, evm.chainId, deployment, evmState, wasmState, plan);
+        derive();
+        return { sync: syncFile(cfg) };
+      },
     });
     log(
       `deployment ${deployment} complete in ${(summary.ms / 1000).toFixed(1)} s; verify with: npm run verify:deployment`,
     );
-    return summary;
+    return {
+      deployment,
+      resumed: summary.resumed,
+      steps: summary.steps,
+      evm: evmState.addresses,
+      wasm: wasmState.addresses,
+      ms: summary.ms,
+      pairDir: cfg.pairDir,
+    };
   } finally {
     await chain?.close();
     lock.release();
   }
-}
-
-function addrOf(d: StepData): string {
-  const r = (d as { record?: { address?: string; implementation?: string; codeId?: number } }).record;
-  if (!r) return "";
-  if (r.address) return ` → ${r.address}`;
-  if (r.implementation) return ` → ${r.implementation}`;
-  if (r.codeId !== undefined) return ` → code ${r.codeId}`;
-  return "";
 }
 
 function hintFor(err: Error, step: Step, cfg: DeployConfig): string {
@@ -314,15 +219,15 @@ async function checkStillDeployed(
   journal: Journal,
   deployment: string,
   cfg: DeployConfig,
-  evm: EvmTarget,
-  chain: CosmjsChain,
+  evm: EvmEndpoint,
+  chain: WasmChain,
 ): Promise<void> {
   for (const e of journal.outcomes(deployment)) {
     const d = e.data as { name?: string; network?: string; record?: { address?: string } } | undefined;
     const addr = d?.record?.address;
     if (!addr) continue;
     const gone =
-      d.network === cfg.evmNetwork ? (await evm.provider.getCode(addr)) === "0x" : !(await chain.contractInfo(addr));
+      d.network === cfg.evmNetwork ? (await evm.chain.code(addr)) === "0x" : !(await chain.contractInfo(addr));
     if (gone) {
       throw new DeployError(`${d.name} at ${addr} is recorded but not on chain any more (was the chain reset?)`, {
         step: "resume",
@@ -333,48 +238,32 @@ async function checkStillDeployed(
   }
 }
 
-function writeSync(
+function writeDeploymentSync(
   cfg: DeployConfig,
-  evm: EvmTarget,
-  _chain: CosmjsChain,
+  evmChainId: string,
   deployment: string,
   e: EvmState,
   w: WasmState,
   plan: Plan,
 ): void {
-  const pairs = [...plan.components.map((c) => c.name), "timelock"].map((name) => ({
-    name,
-    evm: e.addresses[name] ?? null,
-    wasm: w.addresses[name] ?? null,
-  }));
-  atomicWriteJson(path.join(cfg.pairDir, "sync.json"), {
-    deployment,
-    updated: new Date().toISOString(),
-    evm: { network: cfg.evmNetwork, chainId: evm.chainId, contracts: e.addresses, implementations: e.implementations },
-    wasm: {
-      network: cfg.wasm.name,
-      chainId: cfg.wasm.chainId,
-      contracts: w.addresses,
-      codes: w.codes,
-      timelockContract: plan.wasmTimelock,
+  writeSync(
+    cfg,
+    {
+      deployment,
+      evm: { network: cfg.evmNetwork, chainId: evmChainId, contracts: e.addresses, implementations: e.implementations },
+      wasm: {
+        network: cfg.wasm.name,
+        chainId: cfg.wasm.chainId,
+        contracts: w.addresses,
+        codes: w.codes,
+        timelockContract: plan.wasmTimelock,
+      },
     },
-    pairs,
-  });
+    [...plan.components.map((c) => c.name), "timelock"],
+  );
 }
 
-function evmHas(evm: EvmTarget & { has?: (n: string) => boolean }, name: string): boolean {
-  return evm.has ? evm.has(name) : true;
-}
-
-async function dryRun(
-  cfg: DeployConfig,
-  evm: EvmTarget,
-  plan: Plan,
-  journal: Journal,
-  deployment: string,
-  log: (l: string) => void,
-  t0: number,
-): Promise<RunSummary> {
+function printDryRunHeader(cfg: DeployConfig, plan: Plan, log: (l: string) => void): void {
   log("DRY RUN: nothing is sent, nothing is written.");
   log(
     `  components: ${plan.components.map((c) => `${c.name} ${JSON.stringify(c.params, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v))}`).join("; ")}`,
@@ -386,28 +275,4 @@ async function dryRun(
   log(
     `  CosmWasm governance: ${plan.wasmTimelock ? "timelock contract" : `account ${g.wasm.admin ?? g.wasm.proposers[0]}`}, guardians ${g.wasm.guardians.join(",")}`,
   );
-  // Step descriptions need no chain access; build them against inert targets.
-  const inert = { ...evm, provider: undefined as never, signer: undefined as never };
-  const steps = [
-    ...evmSteps(inert, plan, g.evm, {
-      deployment,
-      timelockMode: cfg.timelockMode,
-      state: { addresses: {}, implementations: {} },
-    }),
-    ...wasmSteps(undefined as never, cfg.wasm.name, plan, g.wasm, {
-      deployment,
-      deployer: "<deployer>",
-      timelockMode: cfg.timelockMode,
-      resolve: (r) => r,
-      state: { codes: {}, addresses: {} },
-      evmAddresses: () => ({}),
-      evmChainId: evm.chainId,
-    }),
-  ];
-  steps.forEach((s, i) => {
-    const done: JournalEntry | undefined = journal.outcome(deployment, s.id);
-    log(`  [${i + 1}/${steps.length}] ${s.id}: ${s.describe}${done ? " (done)" : ""}`);
-  });
-  await Promise.resolve();
-  return { deployment, resumed: false, steps: [], evm: {}, wasm: {}, ms: Date.now() - t0, pairDir: cfg.pairDir };
 }

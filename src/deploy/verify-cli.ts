@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { ConfigError, DeployError } from "./errors";
-import { configFromHre, evmTargetFromHre } from "./hardhat";
+import { ConfigError, DeployError } from "../deployment/errors";
+import { configFromHre, evmEndpointFromHre } from "../deployment/endpoints";
 import { renderReport, verifyDeployment } from "./verify";
 
 /** Runs the verification for Hardhat's current network; resolves with the exit code. */
@@ -12,11 +12,11 @@ export async function runVerifyCli(
   try {
     // Verification only reads: no CosmWasm key is needed.
     const cfg = configFromHre(hre, env, { requireKey: false });
-    const evm = await evmTargetFromHre(hre);
+    const evm = await evmEndpointFromHre(hre);
     console.log(
       `verify: EVM ${cfg.evmNetwork} (chain ${evm.chainId}) + CosmWasm ${cfg.wasm.name} (${cfg.wasm.chainId})`,
     );
-    const report = await verifyDeployment(cfg, evm);
+    const report = await verifyDeployment(cfg, evm).finally(() => evm.chain.close());
     console.log(renderReport(report));
     return report.ok ? 0 : 1;
   } catch (err) {

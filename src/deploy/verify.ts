@@ -1,19 +1,26 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
-import { Contract, getAddress, type Provider } from "ethers";
+import { getAddress } from "ethers";
 
-import { wasmChecksum } from "../chains/wasm";
+import {
+  codeMatchesArtifact,
+  ERC1967_PROXY,
+  proxyImplementation,
+  readEvmArtifactWithImmutables,
+  type EvmChain,
+} from "../chains/evm";
+import { wasmChecksum, WasmChainError, type WasmChain } from "../chains/wasm";
 import { commit, type CborValue } from "../cbor";
-import { fromEvm, type Canonical } from "../spec";
-import { accountResolver, type DeployConfig } from "./config";
-import { DeployError } from "./errors";
-import { readEvmLink, TIMELOCK_ROLES, type EvmTarget } from "./evm";
-import { Journal } from "./journal";
-import { fillTemplate, fromWasmJson, resolvePlan, WASM_ARTIFACTS, type Plan } from "./plan";
+import { fromEvm, fromWasm, type Canonical } from "../spec";
+import { accountResolver, type DeployConfig } from "../deployment/config";
+import { DeployError } from "../deployment/errors";
+import { connectWasmChain, type EvmEndpoint } from "../deployment/endpoints";
+import { evmView, readEvmLink, TIMELOCK_ROLES } from "./evm";
+import { Journal } from "../deployment/journal";
+import { fillTemplate, resolvePlan, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
 import { atPath } from "./wasm";
-import { journalFile } from "./runner";
+import { journalFile, readSync, syncFile, type SyncFile } from "../deployment/sync";
 
 /**
  * Verification of a deployment (`npm run verify:deployment`): code equals the local
@@ -36,27 +43,6 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-/** ERC-1967 implementation slot: keccak256("eip1967.proxy.implementation") - 1. */
-const IMPL_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
-
-interface SyncFile {
-  deployment: string;
-  evm: { network: string; chainId: string; contracts: Record<string, string>; implementations: Record<string, string> };
-  wasm: {
-    network: string;
-    chainId: string;
-    contracts: Record<string, string>;
-    codes: Record<string, { codeId: number; checksum: string }>;
-    timelockContract: boolean;
-  };
-}
-
-function maskImmutables(code: string, ranges: { start: number; length: number }[] = []): string {
-  const hex = code.toLowerCase().replace(/^0x/, "").split("");
-  for (const r of ranges) for (let i = r.start * 2; i < (r.start + r.length) * 2 && i < hex.length; i++) hex[i] = "0";
-  return `0x${hex.join("")}`;
-}
-
 function short(h: string): string {
   return h.length > 14 ? `${h.slice(0, 10)}…` : h;
 }
@@ -76,17 +62,16 @@ function dual(v: Canonical): string {
 
 export async function verifyDeployment(
   cfg: DeployConfig,
-  evm: EvmTarget,
+  evm: EvmEndpoint,
   opts: { wasmDeployer?: string } = {},
 ): Promise<VerifyReport> {
-  const syncPath = path.join(cfg.pairDir, "sync.json");
-  if (!existsSync(syncPath)) {
-    throw new DeployError(`no deployment recorded for ${cfg.evmNetwork}+${cfg.wasm.name} (${syncPath})`, {
+  const sync = readSync(cfg);
+  if (!sync) {
+    throw new DeployError(`no deployment recorded for ${cfg.evmNetwork}+${cfg.wasm.name} (${syncFile(cfg)})`, {
       step: "verify",
       hint: "deploy first: npx hardhat run scripts/deploy.ts --network " + cfg.evmNetwork,
     });
   }
-  const sync = JSON.parse(readFileSync(syncPath, "utf8")) as SyncFile;
   const journal = Journal.open(journalFile(cfg));
   const begin = journal.entries.find((e) => e.phase === "begin" && e.deployment === sync.deployment);
   const recorded = begin?.data as { evmDeployer?: string; wasmDeployer?: string } | undefined;
@@ -96,21 +81,14 @@ export async function verifyDeployment(
   const checks: Check[] = [];
   const add = (c: Omit<Check, "ok"> & { ok?: boolean }) => checks.push({ ...c, ok: c.ok ?? c.expected === c.actual });
 
-  await verifyEvm(evm, plan, sync, cfg, evmDeployer, add);
-  const client = await CosmWasmClient.connect(cfg.wasm.rpc).catch((err: unknown) => {
-    throw new DeployError(`cannot reach ${cfg.wasm.name} at ${cfg.wasm.rpc}`, {
-      step: "verify",
-      chain: cfg.wasm.name,
-      cause: err,
-      hint: "is the node up?",
-    });
-  });
+  await verifyEvm(evm.chain, plan, sync, cfg, evmDeployer, add);
+  const wasm = await connectWasmChain(cfg, { signer: false, step: "verify" });
   try {
-    await verifyWasm(client, plan, sync, cfg, wasmDeployer, add);
-    await verifyLinks(evm, client, plan, sync, add);
-    await verifyParams(evm.provider, client, plan, sync, add);
+    await verifyWasm(wasm, plan, sync, cfg, wasmDeployer, add);
+    await verifyLinks(evm.chain, wasm, plan, sync, add);
+    await verifyParams(evm.chain, wasm, plan, sync, add);
   } finally {
-    client.disconnect();
+    await wasm.close();
   }
   return { checks, ok: checks.every((c) => c.ok) };
 }
@@ -122,27 +100,20 @@ type Add = (c: Omit<Check, "ok"> & { ok?: boolean }) => void;
  * back with the query that proves it, must name the recorded address of the intended
  * component **of the same stack**.
  */
-async function verifyLinks(
-  evm: EvmTarget,
-  client: CosmWasmClient,
-  plan: Plan,
-  sync: SyncFile,
-  add: Add,
-): Promise<void> {
+async function verifyLinks(evm: EvmChain, wasm: WasmChain, plan: Plan, sync: SyncFile, add: Add): Promise<void> {
   for (const link of plan.links) {
     const c = plan.components.find((x) => x.name === link.component);
     if (!c) continue;
     if (link.evm && sync.evm.contracts[link.component]) {
       const l = link.evm;
       const ref = (v: unknown) => fillTemplate(v, sync.evm.contracts);
-      const art = await evm.artifact(c.evm.contract);
-      const r = await readEvmLink(evm.provider, art.abi, sync.evm.contracts[link.component], l, ref);
+      const r = await readEvmLink(evm, c.evm.contract, sync.evm.contracts[link.component], l, ref);
       add({ stack: "evm", subject: link.component, check: `link ${link.name}`, ...r });
     }
     if (link.wasm && sync.wasm.contracts[link.component]) {
       const l = link.wasm;
       const ref = (v: unknown) => fillTemplate(v, sync.wasm.contracts);
-      const got = await client.queryContractSmart(sync.wasm.contracts[link.component], ref(l.check.query));
+      const got = await wasm.query(sync.wasm.contracts[link.component], ref(l.check.query));
       const expected = JSON.stringify(ref(l.check.equals));
       const actual = JSON.stringify(atPath(got, l.check.path));
       add({ stack: "wasm", subject: link.component, check: `link ${link.name}`, expected, actual });
@@ -150,38 +121,36 @@ async function verifyLinks(
   }
 }
 
-const ACCESS = ["function hasRole(bytes32 role, address account) view returns (bool)"];
-
 async function verifyEvm(
-  evm: EvmTarget,
+  chain: EvmChain,
   plan: Plan,
   sync: SyncFile,
   cfg: DeployConfig,
   deployer: string,
   add: Add,
 ): Promise<void> {
-  const p = evm.provider;
   const g = cfg.params.governance.evm;
   const timelock = sync.evm.contracts.timelock;
-  const tlArt = await evm.artifact(plan.timelock.evm.contract);
-  const tlCode = await p.getCode(timelock);
+  const tlName = plan.timelock.evm.contract;
+  const tlArt = readEvmArtifactWithImmutables(tlName);
+  const tlCode = await chain.code(timelock);
+  const has = async (contract: string, address: string, role: string, account: string) =>
+    String(await evmView(chain, contract, address, "hasRole", [role, account]));
   add({
     stack: "evm",
     subject: "timelock",
     check: "runtime code = artifact",
     expected: plan.timelock.evm.contract,
-    actual:
-      maskImmutables(tlCode, tlArt.immutables) === maskImmutables(tlArt.deployedBytecode)
-        ? plan.timelock.evm.contract
-        : `other code (${tlCode.length / 2 - 1} bytes)`,
+    actual: codeMatchesArtifact(tlCode, tlArt)
+      ? plan.timelock.evm.contract
+      : `other code (${tlCode.length / 2 - 1} bytes)`,
   });
-  const tl = new Contract(timelock, [...ACCESS, "function getMinDelay() view returns (uint256)"], p);
   add({
     stack: "evm",
     subject: "timelock",
     check: "minDelay",
     expected: String(g.minDelay),
-    actual: String(await tl.getMinDelay()),
+    actual: String(await evmView(chain, tlName, timelock, "getMinDelay")),
   });
   for (const [key, role] of Object.entries(TIMELOCK_ROLES)) {
     add({
@@ -189,7 +158,7 @@ async function verifyEvm(
       subject: "timelock",
       check: `deployer has no ${key}`,
       expected: "false",
-      actual: String(await tl.hasRole(role, deployer)),
+      actual: await has(tlName, timelock, role, deployer),
     });
   }
   for (const a of g.proposers)
@@ -198,7 +167,7 @@ async function verifyEvm(
       subject: "timelock",
       check: `PROPOSER ${short(a)}`,
       expected: "true",
-      actual: String(await tl.hasRole(TIMELOCK_ROLES.PROPOSER, a)),
+      actual: await has(tlName, timelock, TIMELOCK_ROLES.PROPOSER, a),
     });
   for (const a of g.executors)
     add({
@@ -206,29 +175,25 @@ async function verifyEvm(
       subject: "timelock",
       check: `EXECUTOR ${short(a)}`,
       expected: "true",
-      actual: String(await tl.hasRole(TIMELOCK_ROLES.EXECUTOR, a)),
+      actual: await has(tlName, timelock, TIMELOCK_ROLES.EXECUTOR, a),
     });
 
-  const proxyArt = await evm.artifact("ERC1967Proxy");
+  const proxyArt = readEvmArtifactWithImmutables(ERC1967_PROXY);
   for (const c of plan.components) {
     const proxy = sync.evm.contracts[c.name];
     if (!proxy) {
       add({ stack: "evm", subject: c.name, check: "deployed", expected: "an address", actual: "missing" });
       continue;
     }
-    const code = await p.getCode(proxy);
+    const code = await chain.code(proxy);
     add({
       stack: "evm",
       subject: c.name,
       check: "proxy code = ERC1967Proxy",
       expected: "ERC1967Proxy",
-      actual:
-        maskImmutables(code, proxyArt.immutables) === maskImmutables(proxyArt.deployedBytecode)
-          ? "ERC1967Proxy"
-          : "other code",
+      actual: codeMatchesArtifact(code, proxyArt) ? "ERC1967Proxy" : "other code",
     });
-    const slot = await p.getStorage(proxy, IMPL_SLOT);
-    const impl = getAddress(`0x${slot.slice(26)}`);
+    const impl = getAddress(await proxyImplementation(chain, proxy));
     add({
       stack: "evm",
       subject: c.name,
@@ -236,25 +201,21 @@ async function verifyEvm(
       expected: sync.evm.implementations[c.name],
       actual: impl,
     });
-    const art = await evm.artifact(c.evm.contract);
-    const implCode = await p.getCode(impl);
+    const art = readEvmArtifactWithImmutables(c.evm.contract);
+    const implCode = await chain.code(impl);
     add({
       stack: "evm",
       subject: c.name,
       check: "implementation code = artifact",
       expected: c.evm.contract,
-      actual:
-        maskImmutables(implCode, art.immutables) === maskImmutables(art.deployedBytecode)
-          ? c.evm.contract
-          : "other code",
+      actual: codeMatchesArtifact(implCode, art) ? c.evm.contract : "other code",
     });
-    const ac = new Contract(proxy, ACCESS, p);
     add({
       stack: "evm",
       subject: c.name,
       check: "ADMIN = timelock",
       expected: "true",
-      actual: String(await ac.hasRole(plan.spec.role("ADMIN").evmId, timelock)),
+      actual: await has(c.evm.contract, proxy, plan.spec.role("ADMIN").evmId, timelock),
     });
     for (const role of c.component.roles) {
       add({
@@ -262,7 +223,7 @@ async function verifyEvm(
         subject: c.name,
         check: `deployer has no ${role.key}`,
         expected: "false",
-        actual: String(await ac.hasRole(role.evmId, deployer)),
+        actual: await has(c.evm.contract, proxy, role.evmId, deployer),
       });
     }
     if (c.component.hasRole("GUARDIAN")) {
@@ -272,7 +233,7 @@ async function verifyEvm(
           subject: c.name,
           check: `GUARDIAN ${short(gd)}`,
           expected: "true",
-          actual: String(await ac.hasRole(plan.spec.role("GUARDIAN").evmId, gd)),
+          actual: await has(c.evm.contract, proxy, plan.spec.role("GUARDIAN").evmId, gd),
         });
     }
     for (const r of plan.roles.filter((x) => x.component === c.name)) {
@@ -282,27 +243,29 @@ async function verifyEvm(
         subject: c.name,
         check: `${r.role} ${r.to}`,
         expected: "true",
-        actual: String(await ac.hasRole(plan.spec.role(r.role).evmId, to)),
+        actual: await has(c.evm.contract, proxy, plan.spec.role(r.role).evmId, to),
       });
     }
   }
 }
 
 async function verifyWasm(
-  client: CosmWasmClient,
+  chain: WasmChain,
   plan: Plan,
   sync: SyncFile,
   cfg: DeployConfig,
   deployer: string,
   add: Add,
 ): Promise<void> {
-  const codes = await client.getCodes();
   const resolve = accountResolver(cfg);
   const g = cfg.params.governance.wasm;
   const holder = plan.wasmTimelock ? sync.wasm.contracts.timelock : resolve(g.admin ?? g.proposers[0]);
   for (const [artifact, rec] of Object.entries(sync.wasm.codes)) {
     const local = wasmChecksum(readFileSync(path.join(WASM_ARTIFACTS, artifact)));
-    const onChain = codes.find((c) => c.id === rec.codeId)?.checksum.toLowerCase() ?? "missing";
+    const onChain = await chain.codeChecksum(rec.codeId).catch((err: unknown) => {
+      if (err instanceof WasmChainError && err.kind === "not_found") return "missing";
+      throw err;
+    });
     add({
       stack: "wasm",
       subject: artifact,
@@ -316,19 +279,17 @@ async function verifyWasm(
   const tlAddr = sync.wasm.contracts.timelock;
   if (plan.wasmTimelock && tlAddr) {
     const tlHas = async (role: string, account: string) =>
-      String(
-        ((await client.queryContractSmart(tlAddr, { has_role: { role, account } })) as { has_role: boolean }).has_role,
-      );
-    const info = await client.getContract(tlAddr);
+      String((await chain.query<{ has_role: boolean }>(tlAddr, { has_role: { role, account } })).has_role);
+    const info = await chain.contractInfo(tlAddr);
     add({
       stack: "wasm",
       subject: "timelock",
       check: "chain-level admin = itself",
       expected: short(tlAddr),
-      actual: short(info.admin ?? "none"),
-      ok: info.admin === tlAddr,
+      actual: short(info?.admin ?? "none"),
+      ok: info?.admin === tlAddr,
     });
-    const md = (await client.queryContractSmart(tlAddr, { get_min_delay: {} })) as { min_delay: string };
+    const md = await chain.query<{ min_delay: string }>(tlAddr, { get_min_delay: {} });
     add({
       stack: "wasm",
       subject: "timelock",
@@ -370,21 +331,19 @@ async function verifyWasm(
       add({ stack: "wasm", subject: c.name, check: "deployed", expected: "an address", actual: "missing" });
       continue;
     }
-    const info = await client.getContract(addr);
+    const info = await chain.contractInfo(addr);
     const want = sync.wasm.codes[c.wasm.artifact]?.codeId;
-    add({ stack: "wasm", subject: c.name, check: "code id", expected: String(want), actual: String(info.codeId) });
+    add({ stack: "wasm", subject: c.name, check: "code id", expected: String(want), actual: String(info?.codeId) });
     add({
       stack: "wasm",
       subject: c.name,
       check: "chain-level admin",
       expected: short(holder),
-      actual: short(info.admin ?? "none"),
-      ok: info.admin === holder,
+      actual: short(info?.admin ?? "none"),
+      ok: info?.admin === holder,
     });
     const has = async (role: string, account: string) =>
-      String(
-        ((await client.queryContractSmart(addr, { has_role: { role, account } })) as { has_role: boolean }).has_role,
-      );
+      String((await chain.query<{ has_role: boolean }>(addr, { has_role: { role, account } })).has_role);
     add({
       stack: "wasm",
       subject: c.name,
@@ -425,28 +384,15 @@ async function verifyWasm(
   }
 }
 
-async function verifyParams(
-  provider: Provider,
-  client: CosmWasmClient,
-  plan: Plan,
-  sync: SyncFile,
-  add: Add,
-): Promise<void> {
+async function verifyParams(evm: EvmChain, wasm: WasmChain, plan: Plan, sync: SyncFile, add: Add): Promise<void> {
   for (const c of plan.components) {
     const evmAddr = sync.evm.contracts[c.name];
     const wasmAddr = sync.wasm.contracts[c.name];
     if (!evmAddr || !wasmAddr || !c.paramsType || !c.params || !c.evm.paramsQuery || !c.wasm.paramsQuery) continue;
-    const iface = [`function ${c.evm.paramsQuery}() view returns (${tupleOf(plan, c.component.name, c.paramsType)})`];
-    const onEvm = fromEvm(
-      c.component,
-      c.paramsType,
-      await new Contract(evmAddr, iface, provider).getFunction(c.evm.paramsQuery).staticCall(),
-    );
-    const onWasm = fromWasmJson(
-      c.component,
-      c.paramsType,
-      await client.queryContractSmart(wasmAddr, c.wasm.paramsQuery),
-    );
+    const onEvm = fromEvm(c.component, c.paramsType, await evmView(evm, c.evm.contract, evmAddr, c.evm.paramsQuery));
+    const onWasm = fromWasm(c.component, c.paramsType, await wasm.query(wasmAddr, c.wasm.paramsQuery), {
+      strict: true,
+    });
     const intended = dual(c.params);
     const e = dual(onEvm);
     const w = dual(onWasm);
@@ -460,12 +406,6 @@ async function verifyParams(
       ok: e === intended && w === intended,
     });
   }
-}
-
-function tupleOf(plan: Plan, component: string, type: string): string {
-  const c = plan.spec.component(component);
-  const fields = c.types[type];
-  return `(${fields.map((f) => `${c.isStruct(f.type) ? tupleOf(plan, component, f.type) : c.isEnum(f.type) ? "uint8" : f.type} ${f.name}`).join(", ")})`;
 }
 
 /** The report as an aligned text table. */

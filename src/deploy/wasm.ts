@@ -4,10 +4,11 @@ import path from "node:path";
 import { sha256 as sha256Bytes } from "@cosmjs/crypto";
 import { toUtf8 } from "@cosmjs/encoding";
 
-import { wasmChecksum, type CosmjsChain } from "../chains/wasm";
-import type { GovernanceParams } from "./config";
-import { fillTemplate, toWasmJson, WASM_ARTIFACTS, type Plan } from "./plan";
-import type { Step, StepData } from "./steps";
+import { wasmChecksum, type WasmChain } from "../chains/wasm";
+import type { GovernanceParams } from "../deployment/config";
+import { toWasm } from "../spec";
+import { fillTemplate, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
+import type { Step, StepData } from "../procedure/steps";
 
 /**
  * CosmWasm steps of a deployment: store each artifact (skipped when its checksum is
@@ -28,7 +29,7 @@ function rec(network: string, name: string, record: Record<string, unknown>): St
 }
 
 export function wasmSteps(
-  chain: CosmjsChain,
+  chain: WasmChain,
   network: string,
   plan: Plan,
   gov: GovernanceParams,
@@ -71,8 +72,8 @@ export function wasmSteps(
         hooks.sent();
         if (stored.checksum !== checksum) throw new Error(`stored checksum ${stored.checksum} != local ${checksum}`);
         const out = record(stored.codeId);
-        Object.assign(out.record as object, { tx: chain.lastTx?.txHash, block: chain.lastTx?.height });
-        return { ...out, gasUsed: chain.lastTx?.gasUsed };
+        Object.assign(out.record as object, { tx: stored.tx?.hash, block: stored.tx?.height });
+        return { ...out, gasUsed: stored.gasUsed };
       },
     });
   }
@@ -128,10 +129,10 @@ export function wasmSteps(
           address: res.address,
           codeId: intent.codeId,
           checksum: intent.checksum,
-          tx: chain.lastTx?.txHash,
-          block: chain.lastTx?.height,
+          tx: res.tx?.hash,
+          block: res.tx?.height,
         }),
-        gasUsed: chain.lastTx?.gasUsed,
+        gasUsed: res.gas.used,
       };
     },
   });
@@ -166,7 +167,7 @@ export function wasmSteps(
         () =>
           fillTemplate(c.wasm.init, {
             admin: initialAdmin(),
-            params: c.paramsType && c.params ? toWasmJson(c.component, c.paramsType, c.params) : null,
+            params: c.paramsType && c.params ? toWasm(c.component, c.paramsType, c.params) : null,
             ...state.addresses,
           }),
         holder,
@@ -195,9 +196,9 @@ export function wasmSteps(
       return (await c.done()) ? { already: true } : undefined;
     },
     async run(intent, hooks) {
-      await chain.execute({ contract: intent.contract as string, sender: deployer, msg: intent.msg });
+      const res = await chain.execute({ contract: intent.contract as string, sender: deployer, msg: intent.msg });
       hooks.sent();
-      return { tx: chain.lastTx?.txHash, block: chain.lastTx?.height, gasUsed: chain.lastTx?.gasUsed };
+      return { tx: res.tx?.hash, block: res.tx?.height, gasUsed: res.gas.used };
     },
   });
   const hasRole = async (contract: string, role: string, account: string) =>
@@ -287,7 +288,7 @@ const ZERO32 = "00".repeat(32);
 
 /** Timelock mode on CosmWasm: every admin call in one batch of the timelock contract. */
 function timelockBatch(
-  chain: CosmjsChain,
+  chain: WasmChain,
   network: string,
   calls: { describe: string; contract: () => string; msg: () => unknown }[],
   gov: GovernanceParams,
@@ -310,12 +311,12 @@ function timelockBatch(
   const q = async <K extends string>(key: K, id: string) =>
     (await chain.query<Record<K, boolean>>(state.addresses.timelock, { [key]: { id } }))[key];
   const send = async (msg: unknown, hooks: { sent(): void }) => {
-    await chain.execute({ contract: state.addresses.timelock, sender: deployer, msg });
+    const res = await chain.execute({ contract: state.addresses.timelock, sender: deployer, msg });
     hooks.sent();
     return {
-      tx: chain.lastTx?.txHash,
-      block: chain.lastTx?.height,
-      gasUsed: chain.lastTx?.gasUsed,
+      tx: res.tx?.hash,
+      block: res.tx?.height,
+      gasUsed: res.gas.used,
       operation: await opId(),
     };
   };

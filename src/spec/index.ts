@@ -16,4 +16,18 @@ export {
   readJson,
 } from "./load";
 export { abiType, decodeRevert, revertDataOf, selectorOf, specErrorOf, type DecodedRevert } from "./evm";
-export { fromEvm, fromJson, toEvmArg, type Canonical, type EncodeOptions, type ValueOptions } from "./values";
+export {
+  canonText,
+  fromEvm,
+  fromJson,
+  fromWasm,
+  isIntType,
+  scenarioText,
+  snakeCase,
+  toEvmArg,
+  toWasm,
+  type Canonical,
+  type CanonicalText,
+  type EncodeOptions,
+  type ValueOptions,
+} from "./values";

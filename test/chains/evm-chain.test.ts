@@ -2,13 +2,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { expect } from "chai";
-import { HDNodeWallet, Interface, id, keccak256, Mnemonic } from "ethers";
+import { HDNodeWallet, Interface, getCreateAddress, id, keccak256, Mnemonic } from "ethers";
 import { config, network } from "hardhat";
 
 import {
   EvmChainError,
+  codeMatchesArtifact,
   deployUupsProxy,
+  proxyImplementation,
   readEvmArtifact,
+  readEvmArtifactWithImmutables,
   startEmbeddedEvm,
   startJsonRpcEvm,
   type EvmChain,
@@ -150,6 +153,42 @@ function behaves(name: string, open: () => Promise<{ chain: EvmChain; done(): Pr
       expect(up.events.map((e) => e.name)).to.include("Upgraded");
       chain.registerAbi(proxy, readEvmArtifact("RateLimiterV2"));
       expect(await chain.call({ to: proxy, fn: "marker" })).to.deep.equal([77n]);
+    });
+
+    it("what a deployment needs: nonces, an explicit nonce, estimated gas, the proxy's implementation slot, runtime code = artifact", async () => {
+      const nonce = await chain.nonce(admin);
+      expect(await chain.nonce(admin, "latest")).to.equal(nonce);
+      // A deploy at an explicit nonce lands at the CREATE address of (sender, nonce).
+      const d = await chain.deploy({ artifact: "RateLimiter", from: admin, nonce, gasLimit: "estimate" });
+      expect(d.address).to.equal(getCreateAddress({ from: admin, nonce }));
+      expect(await chain.nonce(admin)).to.equal(nonce + 1);
+      // A nonce already used is refused by the node, and nothing is mined.
+      let refused: unknown;
+      try {
+        await chain.send({ to: proxy, fn: "grantRole", args: [CONSUMER, admin], from: admin, nonce });
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).to.be.instanceOf(EvmChainError);
+      expect(await chain.nonce(admin)).to.equal(nonce + 1);
+      // Estimated gas is enough, and the calldata is the ABI's.
+      const sent = await chain.send({
+        to: proxy,
+        fn: "grantRole",
+        args: [CONSUMER, admin],
+        from: admin,
+        gasLimit: "estimate",
+      });
+      expect(sent.gasUsed > 0n).to.equal(true);
+      expect(chain.encodeCall(proxy, "hasRole", [CONSUMER, admin])).to.equal(
+        new Interface(readEvmArtifact("RateLimiter").abi as string[]).encodeFunctionData("hasRole", [CONSUMER, admin]),
+      );
+      // The ERC-1967 slot names the implementation; its code is the artifact's, immutables aside.
+      const impl = await proxyImplementation(chain, proxy);
+      const art = readEvmArtifactWithImmutables("RateLimiter");
+      expect(art.immutables?.length).to.be.greaterThan(0);
+      expect(codeMatchesArtifact(await chain.code(impl), art)).to.equal(true);
+      expect(codeMatchesArtifact(await chain.code(proxy), art)).to.equal(false);
     });
 
     it("snapshots stay available after a restore", async () => {

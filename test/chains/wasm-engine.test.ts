@@ -92,6 +92,21 @@ describe("chains/wasm: embedded engine client", function () {
     expect(block.timeNanos).to.equal(`${T0 + 5}000000000`);
   });
 
+  it("reads code and contract info; has no instantiate2 (unsupported)", async function () {
+    const stored = await chain.codeChecksum(1);
+    expect(stored).to.match(/^[0-9a-f]{64}$/);
+    expect(await chain.findCode(stored)).to.deep.equal({ codeId: 1, checksum: stored });
+    expect(await chain.findCode("00".repeat(32))).to.equal(undefined);
+    expect((await rejection(chain.codeChecksum(99))).kind).to.equal("not_found");
+    const info = await chain.contractInfo(contract);
+    expect(info).to.include({ address: contract, codeId: 1, creator: admin, admin, label: "rate-limiter" });
+    expect(await chain.contractInfo(stranger)).to.equal(undefined);
+    const err = await rejection(
+      chain.instantiate2({ codeId: 1, sender: admin, msg: {}, salt: new Uint8Array([1]), checksum: stored }),
+    );
+    expect(err.kind).to.equal("unsupported");
+  });
+
   it("consumes up to capacity, then denies with retry_at and a consume_denied event (code 2100)", async function () {
     const snap = await chain.snapshot();
     const consume = { consume: pair };

@@ -4,9 +4,10 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { resolveConfig } from "../../src/deploy/config";
-import { ConfigError } from "../../src/deploy/errors";
-import { componentParams, fromWasmJson, toWasmJson } from "../../src/deploy/plan";
+import { resolveConfig } from "../../src/deployment/config";
+import { ConfigError } from "../../src/deployment/errors";
+import { componentParams } from "../../src/deployment/plan";
+import { fromWasm, toWasm } from "../../src/spec";
 import { loadSpec } from "../../src/spec";
 
 function problems(fn: () => unknown): string[] {
@@ -105,9 +106,11 @@ describe("deploy configuration and parameters", () => {
     expect(problems(() => componentParams(rl, "Config", { size: 1 }))[0]).to.match(/no parameter\(s\) size/);
     const cb = spec.component("CircuitBreaker");
     const p = componentParams(cb, "Config", { cooldown: 30 });
-    const json = toWasmJson(cb, "Config", p);
+    const json = toWasm(cb, "Config", p);
     expect(json).to.deep.equal({ failure_threshold: 5, cooldown: 30, half_open_max_probes: 3, success_threshold: 2 });
-    expect(fromWasmJson(cb, "Config", json)).to.deep.equal(p);
-    expect(() => fromWasmJson(cb, "Config", { ...(json as object), extra: 1 })).to.throw(/unexpected field/);
+    expect(fromWasm(cb, "Config", json, { strict: true })).to.deep.equal(p);
+    expect(() => fromWasm(cb, "Config", { ...(json as object), extra: 1 }, { strict: true })).to.throw(
+      /unexpected field/,
+    );
   });
 });

@@ -4,9 +4,9 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { deriveBook } from "../../src/deploy/address-book";
-import { LockFile, atomicWriteJson } from "../../src/deploy/fsx";
-import { Journal } from "../../src/deploy/journal";
+import { deriveBook } from "../../src/deployment/address-book";
+import { LockFile, atomicWriteJson } from "../../src/deployment/fsx";
+import { Journal } from "../../src/deployment/journal";
 
 describe("deploy journal, lock and address book", () => {
   let dir: string;

@@ -6,10 +6,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { keccak256 } from "ethers";
 
-import type { DeployConfig } from "../../src/deploy/config";
-import { DeployError } from "../../src/deploy/errors";
-import type { Plan } from "../../src/deploy/plan";
-import { checkRelease } from "../../src/deploy/release";
+import type { DeployConfig } from "../../src/deployment/config";
+import { DeployError } from "../../src/deployment/errors";
+import type { Plan } from "../../src/deployment/plan";
+import { checkRelease } from "../../src/deployment/release";
 
 /**
  * The deploy's check of the artifacts it sends against the release manifest of
@@ -17,7 +17,7 @@ import { checkRelease } from "../../src/deploy/release";
  * the comparison, not the compiler); the hashes are computed here with node:crypto and
  * ethers, independently of the module.
  */
-describe("release manifest check before a deploy (src/deploy/release.ts)", () => {
+describe("release manifest check before a deploy (src/deployment/release.ts)", () => {
   let dir: string;
   let wasmDir: string;
   let releaseDir: string;

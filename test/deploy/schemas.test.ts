@@ -4,10 +4,10 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { resolveConfig } from "../../src/deploy/config";
-import { ConfigError } from "../../src/deploy/errors";
-import { loadPlanFile } from "../../src/deploy/plan";
-import { schemaProblems } from "../../src/deploy/schemas";
+import { resolveConfig } from "../../src/deployment/config";
+import { ConfigError } from "../../src/deployment/errors";
+import { loadPlanFile } from "../../src/deployment/plan";
+import { schemaProblems } from "../../src/deployment/schemas";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const readJson = (f: string) => JSON.parse(readFileSync(f, "utf8")) as Record<string, unknown>;

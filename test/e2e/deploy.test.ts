@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet, ZeroHash, id } from "ethers";
 
 import { CosmjsChain } from "../../src/chains/wasm";
-import type { JournalEntry } from "../../src/deploy/journal";
+import type { JournalEntry } from "../../src/deployment/journal";
 import { loadSpec } from "../../src/spec";
 import { localnet, mnemonicOf } from "./localnet";
 
@@ -204,10 +204,35 @@ describe("deployment of both stacks on the localnets", function () {
     }
   }
 
-  it("a fourth run is a no-op: every step done", () => {
+  async function wasmSequence(address: string): Promise<number> {
+    const { CosmWasmClient } = await import("@cosmjs/cosmwasm-stargate");
+    const c = await CosmWasmClient.connect(net.wasmRpc);
+    try {
+      return (await c.getSequence(address)).sequence;
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  it("a dry run after it lists every step [i/n] and sends nothing: EVM nonce, CosmWasm sequence and journal unchanged", async () => {
+    const wasmDeployer = String(journal(dir)[0].data?.wasmDeployer);
+    const before = {
+      nonce: await provider.getTransactionCount(evmDeployer),
+      sequence: await wasmSequence(wasmDeployer),
+      journal: journal(dir).length,
+    };
     const r = hardhatRun("scripts/deploy.ts", { ...env, VAGUS_DRY_RUN: "1" });
     expect(r.status, r.out).to.equal(0);
     expect(r.out).to.match(/DRY RUN/);
+    const listed = [...r.out.matchAll(/^ {2}\[(\d+)\/(\d+)\] (evm|wasm):/gm)];
+    expect(listed.length).to.be.greaterThan(0);
+    expect(listed.map((m) => Number(m[1]))).to.deep.equal(listed.map((_m, i) => i + 1));
+    expect(Number(listed[0][2])).to.equal(listed.length);
+    expect({
+      nonce: await provider.getTransactionCount(evmDeployer),
+      sequence: await wasmSequence(wasmDeployer),
+      journal: journal(dir).length,
+    }).to.deep.equal(before);
   });
 
   it("verify:deployment exits 0 on the fresh deployment", () => {

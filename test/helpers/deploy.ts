@@ -4,6 +4,7 @@ import type { Signer } from "ethers";
 import type { CircuitBreaker, RateLimiter } from "../../typechain-types";
 import type { ICircuitBreaker } from "../../typechain-types/contracts/CircuitBreaker";
 import type { IRateLimiter } from "../../typechain-types/contracts/RateLimiter";
+import { ERC1967_PROXY, proxyConstructorArgs, readEvmArtifact } from "../../src/chains/evm";
 import { loadSpec } from "../../src/spec";
 
 export type RateLimiterConfig = IRateLimiter.ConfigStruct;
@@ -49,9 +50,8 @@ export async function proxyFor<T>(
   signer?: Signer,
 ): Promise<T> {
   const s = signer ?? (await ethers.getSigners())[0];
-  const factory = await ethers.getContractFactory(name);
-  const data = factory.interface.encodeFunctionData("initialize", initArgs);
-  const proxy = await ethers.deployContract("ERC1967Proxy", [implementation, data], s);
+  const args = proxyConstructorArgs(readEvmArtifact(name), implementation, initArgs);
+  const proxy = await ethers.deployContract(ERC1967_PROXY, args, s);
   return (await ethers.getContractAt(name, await proxy.getAddress(), s)) as unknown as T;
 }
 

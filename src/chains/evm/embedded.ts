@@ -64,6 +64,7 @@ export async function startEmbeddedEvm(opts: EmbeddedEvmOptions = {}): Promise<R
           data: tx.data,
           gas: toBeHex(tx.gas),
           value: tx.value === undefined ? undefined : toBeHex(tx.value),
+          nonce: tx.nonce === undefined ? undefined : toBeHex(tx.nonce),
         },
       ])) as string,
   });

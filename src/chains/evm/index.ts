@@ -3,7 +3,15 @@
  * JSON-RPC (a Hardhat node or any EVM node, ethers v6).
  */
 export * from "../types";
-export { clearEvmArtifactIndex, defaultEvmArtifactsDir, readEvmArtifact } from "./artifacts";
+export {
+  clearEvmArtifactIndex,
+  codeMatchesArtifact,
+  defaultEvmArtifactsDir,
+  evmArtifactPath,
+  hasEvmArtifact,
+  readEvmArtifact,
+  readEvmArtifactWithImmutables,
+} from "./artifacts";
 export {
   RpcEvmChain,
   revertDataOfError,
@@ -14,4 +22,11 @@ export {
 } from "./rpc-chain";
 export { hardhatInProcessProvider, startEmbeddedEvm, type Eip1193Provider, type EmbeddedEvmOptions } from "./embedded";
 export { startJsonRpcEvm, type JsonRpcEvmOptions } from "./json-rpc";
-export { deployUupsProxy, type ProxyDeployment } from "./proxy";
+export {
+  deployUupsProxy,
+  ERC1967_IMPLEMENTATION_SLOT,
+  ERC1967_PROXY,
+  proxyConstructorArgs,
+  proxyImplementation,
+  type ProxyDeployment,
+} from "./proxy";

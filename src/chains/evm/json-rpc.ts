@@ -70,7 +70,13 @@ export async function startJsonRpcEvm(opts: JsonRpcEvmOptions): Promise<RpcEvmCh
     send: async (tx: UnsignedTx) => {
       const wallet = wallets.get(tx.from.toLowerCase());
       if (wallet) {
-        const sent = await wallet.sendTransaction({ to: tx.to, data: tx.data, gasLimit: tx.gas, value: tx.value });
+        const sent = await wallet.sendTransaction({
+          to: tx.to,
+          data: tx.data,
+          gasLimit: tx.gas,
+          value: tx.value,
+          nonce: tx.nonce,
+        });
         return sent.hash;
       }
       if (wallets.size > 0) {
@@ -86,6 +92,7 @@ export async function startJsonRpcEvm(opts: JsonRpcEvmOptions): Promise<RpcEvmCh
           data: tx.data,
           gas: toBeHex(tx.gas),
           value: tx.value === undefined ? undefined : toBeHex(tx.value),
+          nonce: tx.nonce === undefined ? undefined : toBeHex(tx.nonce),
         },
       ])) as string;
     },

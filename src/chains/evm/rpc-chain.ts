@@ -10,6 +10,7 @@ import {
   type EvmDeployRequest,
   type EvmDeployResult,
   type EvmEvent,
+  type EvmGasLimit,
   type EvmSendRequest,
   type EvmTxResult,
   type EvmUpgradeRequest,
@@ -26,6 +27,8 @@ export interface UnsignedTx {
   data: string;
   gas: bigint;
   value?: bigint;
+  /** Explicit nonce; default the node's (or the signer's) next one. */
+  nonce?: number;
 }
 
 /**
@@ -73,7 +76,8 @@ interface RawBlock {
   timestamp: string;
 }
 
-const UUPS = new Interface(["function upgradeToAndCall(address newImplementation, bytes data) payable"]);
+/** The UUPS upgrade entry point, from OpenZeppelin's compiled `UUPSUpgradeable`. */
+const UUPS_ARTIFACT = "UUPSUpgradeable";
 
 const RPC_UNSUPPORTED = /method .* (not found|not supported|does not exist)|not supported|unsupported/i;
 
@@ -126,6 +130,7 @@ export class RpcEvmChain implements EvmChain {
   private closed = false;
   private traceSupported = true;
   private readonly pendingCall: boolean;
+  private uups: Interface | undefined;
 
   constructor(opts: RpcEvmChainOptions) {
     this.backend = opts.backend;
@@ -176,7 +181,10 @@ export class RpcEvmChain implements EvmChain {
     }
     const iface = new Interface(artifact.abi as InterfaceAbi);
     const data = artifact.bytecode + iface.encodeDeploy(req.args ?? []).slice(2);
-    const receipt = await this.transact({ from: req.from, data, gas: this.gasOf(req.gasLimit) }, "deploy");
+    const receipt = await this.transact(
+      { from: req.from, data, gas: await this.gasOf(req.gasLimit, { from: req.from, data }), nonce: req.nonce },
+      "deploy",
+    );
     if (!receipt.contractAddress) throw new EvmChainError("deploy mined without a contract address", { kind: "rpc" });
     const address = getAddress(receipt.contractAddress);
     this.abis.set(address.toLowerCase(), iface);
@@ -190,8 +198,9 @@ export class RpcEvmChain implements EvmChain {
     const fragment = iface.getFunction(req.fn);
     if (!fragment) throw new EvmChainError(`${req.to} has no function ${req.fn}`, { kind: "invalid", op: "send" });
     const data = iface.encodeFunctionData(fragment, req.args ?? []);
-    const tx = { from: req.from, to: req.to, data, gas: this.gasOf(req.gasLimit), value: req.value };
-    const fn = fragment.outputs.length > 0 ? fragment.format("sighash") : undefined;
+    const gas = await this.gasOf(req.gasLimit, { from: req.from, to: req.to, data, value: req.value });
+    const tx = { from: req.from, to: req.to, data, gas, value: req.value, nonce: req.nonce };
+    const fn = fragment.outputs.length > 0 && req.returnValue !== false ? fragment.format("sighash") : undefined;
     const pending = this.pendingCall && fn !== undefined ? await this.pendingOutput(tx) : undefined;
     const receipt = await this.transact(tx, req.fn);
     const proven =
@@ -241,16 +250,27 @@ export class RpcEvmChain implements EvmChain {
   }
 
   async upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult> {
-    const data = UUPS.encodeFunctionData("upgradeToAndCall", [req.implementation, req.data ?? "0x"]);
-    const receipt = await this.transact(
-      { from: req.from, to: req.proxy, data, gas: this.gasOf(req.gasLimit) },
-      "upgrade",
-    );
+    this.uups ??= new Interface(readEvmArtifact(UUPS_ARTIFACT, this.artifactsDir).abi as InterfaceAbi);
+    const data = this.uups.encodeFunctionData("upgradeToAndCall", [req.implementation, req.data ?? "0x"]);
+    const gas = await this.gasOf(req.gasLimit, { from: req.from, to: req.proxy, data });
+    const receipt = await this.transact({ from: req.from, to: req.proxy, data, gas, nonce: req.nonce }, "upgrade");
     return this.resultOf(receipt, undefined, undefined);
   }
 
   async code(address: string): Promise<string> {
     return (await this.request("eth_getCode", [address, "latest"])) as string;
+  }
+
+  async storageAt(address: string, slot: string): Promise<string> {
+    return (await this.request("eth_getStorageAt", [address, slot, "latest"])) as string;
+  }
+
+  async nonce(address: string, block: "latest" | "pending" = "pending"): Promise<number> {
+    return num((await this.request("eth_getTransactionCount", [address, block])) as string);
+  }
+
+  encodeCall(to: string, fn: string, args: readonly unknown[] = []): string {
+    return this.interfaceOf(to).encodeFunctionData(fn, args);
   }
 
   async block(): Promise<EvmBlockInfo> {
@@ -295,8 +315,22 @@ export class RpcEvmChain implements EvmChain {
     await this.onClose?.();
   }
 
-  private gasOf(limit: bigint | number | undefined): bigint {
-    return limit === undefined ? this.defaultGasLimit : BigInt(limit);
+  /** The gas limit of a transaction: given, the default, or the node's estimate + 20 %. */
+  private async gasOf(
+    limit: EvmGasLimit | undefined,
+    tx: { from: string; to?: string; data: string; value?: bigint },
+  ): Promise<bigint> {
+    if (limit === undefined) return this.defaultGasLimit;
+    if (limit !== "estimate") return BigInt(limit);
+    let estimate: string;
+    try {
+      estimate = (await this.request("eth_estimateGas", [
+        { from: tx.from, to: tx.to, data: tx.data, value: tx.value === undefined ? undefined : toBeHex(tx.value) },
+      ])) as string;
+    } catch (err) {
+      throw this.revertError(err, "estimateGas", undefined);
+    }
+    return (BigInt(estimate) * 12n) / 10n;
   }
 
   /** A development method (Hardhat/anvil); a real chain rejects it as `unsupported`. */

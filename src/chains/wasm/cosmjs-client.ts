@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 
-import { instantiate2Address, SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
+import { CosmWasmClient, instantiate2Address, SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { sha256 } from "@cosmjs/crypto";
 import { fromHex, toHex, toUtf8 } from "@cosmjs/encoding";
 import { makeCosmoshubPath } from "@cosmjs/amino";
@@ -24,7 +24,9 @@ import {
   WasmChainError,
   type BlockInfo,
   type ChainEvent,
+  type ContractInfo,
   type ExecuteRequest,
+  type Instantiate2Request,
   type InstantiateRequest,
   type MigrateRequest,
   type SnapshotId,
@@ -38,7 +40,7 @@ import {
 /**
  * The real-node CosmWasm backend: cosmjs over CometBFT RPC. Same `WasmChain` as the
  * embedded engine, plus what only a real node has (fees, tx hashes, heights, memos,
- * instantiate2 and chain-level admins), which deploy code reads from `lastTx`.
+ * instantiate2), carried in each result's `tx` (and `lastTx`).
  *
  * Fees: gas = simulate × `gasMargin` (never cosmjs' "auto", so the margin is ours), fee =
  * gas × `gasPrice`. A simulation failure is the contract's error: it is decoded into a
@@ -59,6 +61,7 @@ export interface CosmjsOptions {
   prefix: string;
   /** e.g. `0.025ustake`. */
   gasPrice: string;
+  /** The keys it sends with; none gives a read-only chain (queries, code and contract info). */
   signers: NodeSigner[];
   /** Multiplier on simulated gas (default 1.4). */
   gasMargin?: number;
@@ -84,21 +87,7 @@ export interface NodeTxInfo {
   fee: string;
 }
 
-export interface Instantiate2Request extends InstantiateRequest {
-  /** Salt bytes (1..64). */
-  salt: Uint8Array;
-  /** The code's checksum (hex), to predict the address. */
-  checksum: string;
-  memo?: string;
-}
-
-export interface ContractInfo {
-  address: string;
-  codeId: number;
-  creator: string;
-  admin: string | undefined;
-  label: string;
-}
+export type { ContractInfo, Instantiate2Request };
 
 const SEQUENCE_MISMATCH = /account sequence mismatch|incorrect account sequence/i;
 
@@ -140,10 +129,11 @@ export class CosmjsChain implements WasmChain {
     private readonly clients: Map<string, SigningCosmWasmClient>,
     /** name → address */
     readonly accounts: ReadonlyMap<string, string>,
+    /** The client reads go through: the first signer's, or a plain one when read-only. */
+    private readonly reader: CosmWasmClient,
   ) {}
 
   static async connect(options: CosmjsOptions): Promise<CosmjsChain> {
-    if (options.signers.length === 0) throw new Error("CosmjsChain: at least one signer is needed");
     const gasPrice = GasPrice.fromString(options.gasPrice);
     const clients = new Map<string, SigningCosmWasmClient>();
     const accounts = new Map<string, string>();
@@ -170,6 +160,17 @@ export class CosmjsChain implements WasmChain {
       clients.set(account.address, client);
       accounts.set(s.name, account.address);
     }
+    let reader: CosmWasmClient | undefined = clients.values().next().value;
+    if (!reader) {
+      try {
+        reader = await CosmWasmClient.connect(options.rpc);
+      } catch (err) {
+        throw new WasmChainError(`cannot reach the CosmWasm node at ${options.rpc}: ${(err as Error).message}`, {
+          kind: "closed",
+          op: "connect",
+        });
+      }
+    }
     const chain = new CosmjsChain(
       {
         rpc: options.rpc,
@@ -184,6 +185,7 @@ export class CosmjsChain implements WasmChain {
       },
       clients,
       accounts,
+      reader,
     );
     const actual = await chain.anyClient().getChainId();
     if (actual !== options.chainId) {
@@ -206,11 +208,9 @@ export class CosmjsChain implements WasmChain {
     return a;
   }
 
-  private anyClient(): SigningCosmWasmClient {
+  private anyClient(): CosmWasmClient {
     this.checkOpen();
-    const first = this.clients.values().next();
-    if (first.done) throw new WasmChainError("no signer", { kind: "invalid" });
-    return first.value;
+    return this.reader;
   }
 
   private client(sender: string | undefined): { client: SigningCosmWasmClient; sender: string } {
@@ -293,6 +293,7 @@ export class CosmjsChain implements WasmChain {
       rawData: data && data.length > 0 ? data : null,
       events: eventsOf(res.events),
       gas: { used: Number(res.gasUsed), limit: Number(res.gasWanted) },
+      tx: { hash: res.transactionHash, height: res.height },
     };
   }
 
@@ -304,7 +305,12 @@ export class CosmjsChain implements WasmChain {
     };
     const res = await this.send("store", opts.sender, [msg], opts.memo);
     const resp = MsgStoreCodeResponse.decode(res.msgResponses[0].value);
-    return { codeId: Number(resp.codeId), checksum: toHex(resp.checksum) };
+    return {
+      codeId: Number(resp.codeId),
+      checksum: toHex(resp.checksum),
+      tx: { hash: res.transactionHash, height: res.height },
+      gasUsed: Number(res.gasUsed),
+    };
   }
 
   async instantiate(req: InstantiateRequest & { memo?: string }): Promise<WasmInstantiateResult> {
@@ -348,7 +354,7 @@ export class CosmjsChain implements WasmChain {
     return { ...this.txResult(res, resp.data), address: resp.address };
   }
 
-  async execute(req: ExecuteRequest & { memo?: string }): Promise<WasmTxResult> {
+  async execute(req: ExecuteRequest): Promise<WasmTxResult> {
     const msg: EncodeObject = {
       typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
       value: MsgExecuteContract.fromPartial({
@@ -467,6 +473,7 @@ export class CosmjsChain implements WasmChain {
     if (!this.closed) {
       this.closed = true;
       for (const c of this.clients.values()) c.disconnect();
+      if (this.clients.size === 0) this.reader.disconnect();
     }
     return Promise.resolve();
   }

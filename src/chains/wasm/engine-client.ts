@@ -8,7 +8,9 @@ import {
   WasmChainError,
   type BlockInfo,
   type ChainEvent,
+  type ContractInfo,
   type ExecuteRequest,
+  type Instantiate2Request,
   type InstantiateRequest,
   type MigrateRequest,
   type SnapshotId,
@@ -236,6 +238,51 @@ export class EngineClient implements WasmChain {
     })) as RawTx;
     if (raw.address === undefined) throw new Error("vagus-wasm-engine: instantiate answered without an address");
     return { address: raw.address, ...txOf(raw) };
+  }
+
+  /** The engine has no instantiate2 (its addresses follow the instantiation count). */
+  predictAddress(): string {
+    throw new WasmChainError("the embedded engine has no instantiate2", { kind: "unsupported", op: "instantiate2" });
+  }
+
+  instantiate2(_req: Instantiate2Request): Promise<WasmInstantiateResult> {
+    return Promise.reject(
+      new WasmChainError("the embedded engine has no instantiate2", { kind: "unsupported", op: "instantiate2" }),
+    );
+  }
+
+  async contractInfo(address: string): Promise<ContractInfo | undefined> {
+    try {
+      const raw = (await this.request("contract_info", { contract: address })) as {
+        code_id: number;
+        creator: string;
+        admin: string | null;
+        label: string;
+      };
+      return { address, codeId: raw.code_id, creator: raw.creator, admin: raw.admin ?? undefined, label: raw.label };
+    } catch (err) {
+      if (err instanceof WasmChainError && err.kind === "not_found") return undefined;
+      throw err;
+    }
+  }
+
+  async codeChecksum(codeId: number): Promise<string> {
+    return ((await this.request("code_info", { code_id: codeId })) as { checksum: string }).checksum.toLowerCase();
+  }
+
+  /** Code ids are dense from 1: the first whose checksum matches, up to the first missing id. */
+  async findCode(checksum: string): Promise<StoredCode | undefined> {
+    const want = checksum.toLowerCase();
+    for (let codeId = 1; ; codeId++) {
+      let have: string;
+      try {
+        have = await this.codeChecksum(codeId);
+      } catch (err) {
+        if (err instanceof WasmChainError && err.kind === "not_found") return undefined;
+        throw err;
+      }
+      if (have === want) return { codeId, checksum: have };
+    }
   }
 
   async execute(req: ExecuteRequest): Promise<WasmTxResult> {

@@ -4,12 +4,4 @@
  */
 export * from "../types";
 export { EngineClient, defaultEngineBin, type EngineOptions } from "./engine-client";
-export {
-  CosmjsChain,
-  wasmChecksum,
-  type ContractInfo,
-  type CosmjsOptions,
-  type Instantiate2Request,
-  type NodeSigner,
-  type NodeTxInfo,
-} from "./cosmjs-client";
+export { CosmjsChain, wasmChecksum, type CosmjsOptions, type NodeSigner, type NodeTxInfo } from "./cosmjs-client";

@@ -1429,7 +1429,7 @@ fn main() -> Result<()> {
         .map(|n| thousands(*n))
         .collect::<Vec<_>>()
         .join(" / ");
-    println!("\nconsume after the window was filled with {holds} real consumes (DESIGN.md §6):");
+    println!("\nconsume after the window was filled with {holds} real consumes (target: independent of traffic):");
     let ctl = &occupancy.control;
     let labels: Vec<&str> = occ
         .iter()

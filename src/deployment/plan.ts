@@ -181,36 +181,6 @@ export function resolvePlan(params: ParamsFile, evmArtifacts: EvmArtifactProbe, 
   return { spec, components, links, roles, timelock: file.timelock, wasmTimelock, notices };
 }
 
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-/** A canonical struct as CosmWasm JSON: snake_case fields, (u)int64+ as decimal strings. */
-export function toWasmJson(component: Component, type: string, value: Canonical): unknown {
-  const fields = component.types[type];
-  if (!fields) {
-    if (typeof value === "bigint") {
-      const bits = Number(/^u?int(\d+)$/.exec(type)?.[1] ?? 8);
-      return bits > 32 ? value.toString() : Number(value);
-    }
-    return value;
-  }
-  const obj = value as Record<string, Canonical>;
-  return Object.fromEntries(fields.map((f) => [snake(f.name), toWasmJson(component, f.type, obj[f.name])]));
-}
-
-/** CosmWasm JSON of a spec struct back to canonical form. */
-export function fromWasmJson(component: Component, type: string, json: unknown): Canonical {
-  const fields = component.types[type];
-  if (!fields) return fromJson(component, type, json);
-  const obj = (json ?? {}) as Record<string, unknown>;
-  const camel: Record<string, unknown> = {};
-  for (const f of fields) camel[f.name] = obj[snake(f.name)];
-  const extra = Object.keys(obj).filter((k) => !fields.some((f) => snake(f.name) === k));
-  if (extra.length > 0) throw new TypeError(`${type}: unexpected field(s) ${extra.join(", ")} from the chain`);
-  return fromJson(component, type, camel);
-}
-
 /** Replaces `$name` strings in a template (deeply) by `values[name]`. */
 export function fillTemplate(template: unknown, values: Record<string, unknown>): unknown {
   if (typeof template === "string" && template.startsWith("$")) {

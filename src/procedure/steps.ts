@@ -1,5 +1,5 @@
 /**
- * A deployment step: one action on one chain, journaled (docs/decisions/0011).
+ * A deployment step: one action on one chain, journaled (docs/decisions/0016).
  *
  * - `intent()` computes, before anything is sent, what the step will do and how to find
  *   it on chain afterwards (predicted address, nonce, checksum, …); it is fsync'd to the

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fsyncDir } from "./fsx";
 
 /**
- * The deployment journal: an append-only JSON-lines file, one entry per line, fsync'd
+ * The deployment journal (docs/decisions/0016): an append-only JSON-lines file, one entry per line, fsync'd
  * before the action it announces. Every action writes an `intent` (what it is about to do
  * and how to find it on chain if the run dies after sending), then a `result` — or, on a
  * resumed run, `recovered` (found on chain) or `skipped` (nothing to do). The address book
@@ -77,13 +77,24 @@ export class Journal {
     return full;
   }
 
-  /** The deployment that began last and has no `complete` entry, if any. */
-  openDeployment(): JournalEntry | undefined {
-    const begins = this.entries.filter((e) => e.phase === "begin");
+  /**
+   * The run of `procedure` that began last, if it has no `complete` entry. A begin entry
+   * names its procedure in `data.procedure`; one without is a deployment's (the journal's
+   * first procedure).
+   */
+  openRun(procedure: string): JournalEntry | undefined {
+    const begins = this.entries.filter(
+      (e) => e.phase === "begin" && ((e.data?.procedure as string | undefined) ?? "deploy") === procedure,
+    );
     const last = begins[begins.length - 1];
     if (!last) return undefined;
     const done = this.entries.some((e) => e.phase === "complete" && e.deployment === last.deployment);
     return done ? undefined : last;
+  }
+
+  /** The deployment that began last and has no `complete` entry, if any. */
+  openDeployment(): JournalEntry | undefined {
+    return this.openRun("deploy");
   }
 
   lastDeployment(): JournalEntry | undefined {
