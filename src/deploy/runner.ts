@@ -79,7 +79,7 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: R
   const log = opts.log ?? ((l: string) => console.log(l));
   const plan = resolvePlan(cfg.params, { has: (n) => hasEvmArtifact(n) });
   for (const n of plan.notices) log(`notice: ${n}`);
-  await checkRelease(cfg, plan, { artifact: async (name) => readEvmArtifact(name) }, { env, log });
+  await checkRelease(cfg, plan, { artifact: (name) => Promise.resolve(readEvmArtifact(name)) }, { env, log });
 
   const journal = Journal.open(journalFile(cfg));
   const start = runIdOf({
