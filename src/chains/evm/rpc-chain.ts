@@ -9,7 +9,11 @@ import {
   type EvmChain,
   type EvmDeployRequest,
   type EvmDeployResult,
+  type EvmBlockHeader,
   type EvmEvent,
+  type EvmLog,
+  type EvmLogQuery,
+  type EvmTxInfo,
   type EvmSendRequest,
   type EvmTxResult,
   type EvmUpgradeRequest,
@@ -71,6 +75,18 @@ export interface RawReceipt {
 interface RawBlock {
   number: string;
   timestamp: string;
+  gasLimit: string;
+  gasUsed: string;
+}
+
+interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  logIndex: string;
+  blockNumber: string;
+  transactionHash: string;
+  transactionIndex: string;
 }
 
 const UUPS = new Interface(["function upgradeToAndCall(address newImplementation, bytes data) payable"]);
@@ -256,6 +272,54 @@ export class RpcEvmChain implements EvmChain {
   async block(): Promise<EvmBlockInfo> {
     const raw = (await this.request("eth_getBlockByNumber", ["latest", false])) as RawBlock;
     return { number: num(raw.number), time: num(raw.timestamp), chainId: await this.chainId() };
+  }
+
+  async height(): Promise<number> {
+    return num((await this.request("eth_blockNumber", [])) as string);
+  }
+
+  async logs(q: EvmLogQuery): Promise<EvmLog[]> {
+    if (q.addresses.length === 0 || q.toBlock < q.fromBlock) return [];
+    const raw = (await this.request("eth_getLogs", [
+      { fromBlock: toBeHex(q.fromBlock), toBlock: toBeHex(q.toBlock), address: [...q.addresses] },
+    ])) as RawLog[];
+    // Nodes return chain order; sorting keeps it when a node does not.
+    return raw
+      .map((log) => ({
+        ...this.decodeLog(log),
+        blockNumber: num(log.blockNumber),
+        txHash: log.transactionHash,
+        txIndex: num(log.transactionIndex),
+      }))
+      .sort((a, b) => a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.logIndex - b.logIndex);
+  }
+
+  async blockHeader(number: number): Promise<EvmBlockHeader> {
+    const raw = (await this.request("eth_getBlockByNumber", [toBeHex(number), false])) as RawBlock | null;
+    if (!raw) throw new EvmChainError(`no block ${number}`, { kind: "not_found", op: "blockHeader" });
+    return {
+      number: num(raw.number),
+      time: num(raw.timestamp),
+      gasLimit: BigInt(raw.gasLimit),
+      gasUsed: BigInt(raw.gasUsed),
+    };
+  }
+
+  async transaction(hash: string): Promise<EvmTxInfo> {
+    const [tx, receipt] = (await Promise.all([
+      this.request("eth_getTransactionByHash", [hash]),
+      this.request("eth_getTransactionReceipt", [hash]),
+    ])) as [{ from: string; to: string | null; input: string; blockNumber: string } | null, RawReceipt | null];
+    if (!tx || !receipt)
+      throw new EvmChainError(`no mined transaction ${hash}`, { kind: "not_found", op: "transaction" });
+    return {
+      hash,
+      blockNumber: num(tx.blockNumber),
+      from: getAddress(tx.from),
+      to: tx.to === null ? null : getAddress(tx.to),
+      input: tx.input,
+      gasUsed: BigInt(receipt.gasUsed),
+    };
   }
 
   async chainId(): Promise<bigint> {
