@@ -4,3 +4,4 @@ export * from "./deployment";
 export * from "./exporter";
 export * from "./ingest";
 export * from "./metrics";
+export * from "./promql";

@@ -76,6 +76,10 @@ export class ChainIngest {
     m.govSubmitted.inc({ chain }, 0);
     m.govExecuted.inc({ chain }, 0);
     m.govCancelled.inc({ chain }, 0);
+    // A counter series born at 1 shows no increase() in Prometheus: the trigger series exist at 0.
+    for (const trigger of Object.keys(spec.component("ReflexArc").enums.ReflexTrigger ?? {})) {
+      m.reflexTriggers.inc({ trigger, chain }, 0);
+    }
   }
 
   private enumName(component: string, type: string, value: Canon): string {

@@ -179,9 +179,9 @@ export function createMetrics(registry: Registry = new Registry()) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Every metric family the exporter serves (histograms expand to _bucket/_sum/_count). */
-export function metricNames(m: Metrics = createMetrics()): string[] {
-  return m.registry.getMetricsAsArray().map((x) => x.name);
+/** Every metric family the exporter serves, with its type. */
+export function metricFamilies(m: Metrics = createMetrics()): { name: string; type: string }[] {
+  return m.registry.getMetricsAsArray().map((x) => ({ name: x.name, type: String(x.type) }));
 }
 
 /**
