@@ -4,37 +4,29 @@
  * `npm run build:dashboard`. A test checks that the committed file is what this builds and
  * that every query names only exported metrics.
  */
+import type * as dashboardT from "@grafana/grafana-foundation-sdk/dist/dashboard";
+import type * as prometheusT from "@grafana/grafana-foundation-sdk/dist/prometheus";
+import type * as statT from "@grafana/grafana-foundation-sdk/dist/stat";
+import type * as timeseriesT from "@grafana/grafana-foundation-sdk/dist/timeseries";
+import type * as heatmapT from "@grafana/grafana-foundation-sdk/dist/heatmap";
+import type * as piechartT from "@grafana/grafana-foundation-sdk/dist/piechart";
+import type * as tableT from "@grafana/grafana-foundation-sdk/dist/table";
+import type * as statetimelineT from "@grafana/grafana-foundation-sdk/dist/statetimeline";
+import type * as commonT from "@grafana/grafana-foundation-sdk/dist/common";
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The SDK publishes its modules as package `exports` subpaths, which the project's
 // `moduleResolution: node` cannot type: types come from the files, values from the subpaths.
 type Sdk<T> = T;
-const dashboard = require("@grafana/grafana-foundation-sdk/dashboard") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/dashboard")
->;
-const prometheus = require("@grafana/grafana-foundation-sdk/prometheus") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/prometheus")
->;
-const stat = require("@grafana/grafana-foundation-sdk/stat") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/stat")
->;
-const timeseries = require("@grafana/grafana-foundation-sdk/timeseries") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/timeseries")
->;
-const heatmap = require("@grafana/grafana-foundation-sdk/heatmap") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/heatmap")
->;
-const piechart = require("@grafana/grafana-foundation-sdk/piechart") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/piechart")
->;
-const table = require("@grafana/grafana-foundation-sdk/table") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/table")
->;
-const statetimeline = require("@grafana/grafana-foundation-sdk/statetimeline") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/statetimeline")
->;
-const common = require("@grafana/grafana-foundation-sdk/common") as Sdk<
-  typeof import("@grafana/grafana-foundation-sdk/dist/common")
->;
+const dashboard = require("@grafana/grafana-foundation-sdk/dashboard") as Sdk<typeof dashboardT>;
+const prometheus = require("@grafana/grafana-foundation-sdk/prometheus") as Sdk<typeof prometheusT>;
+const stat = require("@grafana/grafana-foundation-sdk/stat") as Sdk<typeof statT>;
+const timeseries = require("@grafana/grafana-foundation-sdk/timeseries") as Sdk<typeof timeseriesT>;
+const heatmap = require("@grafana/grafana-foundation-sdk/heatmap") as Sdk<typeof heatmapT>;
+const piechart = require("@grafana/grafana-foundation-sdk/piechart") as Sdk<typeof piechartT>;
+const table = require("@grafana/grafana-foundation-sdk/table") as Sdk<typeof tableT>;
+const statetimeline = require("@grafana/grafana-foundation-sdk/statetimeline") as Sdk<typeof statetimelineT>;
+const common = require("@grafana/grafana-foundation-sdk/common") as Sdk<typeof commonT>;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const DS = { type: "prometheus", uid: "${datasource}" };
@@ -49,9 +41,7 @@ function thresholds(steps: [number | null, string][]) {
     .steps(steps.map(([value, color]) => ({ value, color })));
 }
 
-function textMap(
-  values: Record<string, [string, string]>,
-): import("@grafana/grafana-foundation-sdk/dist/dashboard").ValueMapping[] {
+function textMap(values: Record<string, [string, string]>): dashboardT.ValueMapping[] {
   const options: Record<string, { text: string; color: string; index: number }> = {};
   Object.entries(values).forEach(([k, [text, color]], index) => (options[k] = { text, color, index }));
   return [{ type: dashboard.MappingType.ValueToText, options }];

@@ -31,6 +31,11 @@ interface Evidence {
   sha256: string;
 }
 
+/** A canonical scalar's text (integers are decimal strings, hashes 0x hex). */
+function str(v: Canon | undefined): string {
+  return typeof v === "string" ? v : JSON.stringify(v ?? null);
+}
+
 const BREAKER_NAMES = ["CLOSED", "OPEN", "HALF_OPEN"];
 
 export class ChainIngest {
@@ -85,7 +90,7 @@ export class ChainIngest {
   private enumName(component: string, type: string, value: Canon): string {
     const values = this.spec.component(component).enums?.[type] ?? {};
     for (const [name, v] of Object.entries(values)) if (String(v) === value) return name;
-    return String(value);
+    return str(value);
   }
 
   private denialName(code: Canon): string {
@@ -93,7 +98,7 @@ export class ChainIngest {
       const d = comp.denialByCode(Number(code));
       if (d) return d.name;
     }
-    return String(code);
+    return str(code);
   }
 
   apply(e: NormalizedEvent, meta: EventMeta): void {
@@ -105,41 +110,41 @@ export class ChainIngest {
     this.m.events.inc({ chain });
     switch (`${e.component}.${e.name}`) {
       case "CapabilityIssuer.CapabilityIssued": {
-        const ex = String(f.executorId);
-        const action = String(f.actionId);
+        const ex = str(f.executorId);
+        const action = str(f.actionId);
         this.m.issued.inc({ executor_id: this.executors.label(ex), action_id: this.actions.label(action), chain });
         // The limiter is the last guard before the mint: an issue is an admitted request.
         this.m.limiterRequests.inc(pipe);
         this.pairs.set(`${ex}|${action}`, { executorId: ex, actionId: action });
         let t = this.tokens.get(ex);
         if (!t) this.tokens.set(ex, (t = new Map()));
-        t.set(String(f.tokenId), Number(f.expiresAt));
+        t.set(str(f.tokenId), Number(f.expiresAt));
         break;
       }
       case "CapabilityIssuer.IssueDenied":
         this.m.denied.inc({ code: this.denialName(f.code), chain });
-        this.pairs.set(`${String(f.executorId)}|${String(f.actionId)}`, {
-          executorId: String(f.executorId),
-          actionId: String(f.actionId),
+        this.pairs.set(`${str(f.executorId)}|${str(f.actionId)}`, {
+          executorId: str(f.executorId),
+          actionId: str(f.actionId),
         });
         break;
       case "CapabilityIssuer.CapabilityRevoked":
-        this.m.revoked.inc({ reason: this.reasons.label(String(f.reason)), chain });
-        this.tokens.get(String(f.executorId))?.delete(String(f.tokenId));
+        this.m.revoked.inc({ reason: this.reasons.label(str(f.reason)), chain });
+        this.tokens.get(str(f.executorId))?.delete(str(f.tokenId));
         break;
       case "CapabilityIssuer.AllRevoked":
-        this.m.revoked.inc({ reason: this.reasons.label(String(f.reason)), chain });
-        this.tokens.delete(String(f.executorId));
+        this.m.revoked.inc({ reason: this.reasons.label(str(f.reason)), chain });
+        this.tokens.delete(str(f.executorId));
         break;
       case "CapabilityIssuer.OutcomeReported":
         (f.success === true ? this.m.breakerSuccesses : this.m.breakerFailures).inc(pipe);
         break;
       case "CapabilityIssuer.ExecutorPaused":
-        this.pausedExecutors.add(String(f.executorId));
+        this.pausedExecutors.add(str(f.executorId));
         this.m.executorsPaused.set({ chain }, this.pausedExecutors.size);
         break;
       case "CapabilityIssuer.ExecutorUnpaused":
-        this.pausedExecutors.delete(String(f.executorId));
+        this.pausedExecutors.delete(str(f.executorId));
         this.m.executorsPaused.set({ chain }, this.pausedExecutors.size);
         break;
       case "RateLimiter.ConsumeDenied":
@@ -148,7 +153,7 @@ export class ChainIngest {
         break;
       case "CircuitBreaker.BreakerTransition": {
         const to = Number(f.to);
-        this.breakers.set(`${String(f.executorId)}|${String(f.actionId)}`, to);
+        this.breakers.set(`${str(f.executorId)}|${str(f.actionId)}`, to);
         this.m.breakerTransitions.inc({
           chain,
           to_state: BREAKER_NAMES[to] ?? String(to),
@@ -162,7 +167,7 @@ export class ChainIngest {
         break;
       case "ANSStateManager.StateTransition":
       case "ANSStateManager.StateOverridden": {
-        const ex = String(f.executorId);
+        const ex = str(f.executorId);
         const from = Number(f.from);
         const to = Number(f.to);
         const prev = this.ans.get(ex);
@@ -187,22 +192,22 @@ export class ChainIngest {
         break;
       case "AfferentInbox.EvidencePosted": {
         this.m.evidence.inc({ chain });
-        const ex = String(f.executorId);
+        const ex = str(f.executorId);
         const list = this.evidence.get(ex) ?? [];
-        list.push({ sequence: String(f.sequence), stateRoot: String(f.stateRoot), sha256: String(f.sha256) });
+        list.push({ sequence: str(f.sequence), stateRoot: str(f.stateRoot), sha256: str(f.sha256) });
         this.evidence.set(ex, list.slice(-8));
         break;
       }
       case "Timelock.CallScheduled":
         // A batch schedules several calls under one id: one proposal.
-        if (!this.scheduled.has(String(f.id))) {
-          this.scheduled.add(String(f.id));
+        if (!this.scheduled.has(str(f.id))) {
+          this.scheduled.add(str(f.id));
           this.m.govSubmitted.inc({ chain });
         }
         break;
       case "Timelock.CallExecuted":
-        if (!this.executed.has(String(f.id))) {
-          this.executed.add(String(f.id));
+        if (!this.executed.has(str(f.id))) {
+          this.executed.add(str(f.id));
           this.m.govExecuted.inc({ chain });
         }
         break;

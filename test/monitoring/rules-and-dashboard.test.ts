@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { buildDashboard, dashboardJson, dashboardQueries } from "../../src/monitoring/dashboard";
-import { metricFamilies } from "../../src/monitoring/metrics";
+import { createMetrics, metricFamilies } from "../../src/monitoring/metrics";
 import { metricsOf, servedSeriesNames } from "../../src/monitoring/promql";
 import { PROSE_METRICS, RUNBOOK_ALERTS, RUNBOOK_METRICS } from "./runbook-metrics";
 
@@ -53,8 +53,6 @@ describe("monitoring: metric contract, alert rules and dashboard", () => {
   it("the exporter serves every runbook metric with exactly the runbook's label names, and the prose ones", () => {
     for (const name of Object.keys(RUNBOOK_METRICS)) expect(served.has(name), name).to.equal(true);
     // Label names straight from the registry's metric objects.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createMetrics } = require("../../src/monitoring/metrics") as typeof import("../../src/monitoring/metrics");
     const reg = createMetrics().registry;
     for (const [name, labels] of Object.entries(RUNBOOK_METRICS)) {
       const metric = reg.getSingleMetric(name) as unknown as { labelNames: string[] };
