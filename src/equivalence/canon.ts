@@ -18,8 +18,16 @@ export type Canon = string | boolean | null | Canon[] | { [field: string]: Canon
 
 /** camelCase spec name → snake_case CosmWasm name (vagus-common `snake_case`). */
 export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c, i: number) => (i > 0 ? "_" : "") + c.toLowerCase());
+  let out = snakeCache.get(name);
+  if (out === undefined) {
+    out = name.replace(/[A-Z]/g, (c, i: number) => (i > 0 ? "_" : "") + c.toLowerCase());
+    if (snakeCache.size < 10_000) snakeCache.set(name, out);
+  }
+  return out;
 }
+
+/** Spec names are few and looked up per event: the monitor's hot path. */
+const snakeCache = new Map<string, string>();
 
 const INT = /^u?int(\d+)$/;
 

@@ -151,18 +151,30 @@ export class Exporter {
         if (!tx.to) continue;
         const contract = this.evmName.get(tx.to.toLowerCase());
         if (!contract) continue;
-        let operation = tx.input.slice(0, 10);
-        try {
-          operation = this.opts.evm.interfaceOf(tx.to).getFunction(operation)?.name ?? operation;
-        } catch {
-          // unknown selector: keep it
-        }
+        const operation = this.operationOf(tx.to, tx.input.slice(0, 10));
         const labels = { chain: "evm", contract, operation };
         this.metrics.gasUsed.observe(labels, Number(tx.gasUsed));
         const limit = headers.get(tx.blockNumber)?.gasLimit;
         if (limit) this.metrics.gasRatio.set(labels, Number(tx.gasUsed) / Number(limit));
       }
     }
+  }
+
+  private readonly operations = new Map<string, string>();
+
+  /** The function a selector calls on a contract (the selector itself when unknown). */
+  private operationOf(to: string, selector: string): string {
+    const key = `${to.toLowerCase()}:${selector}`;
+    let name = this.operations.get(key);
+    if (name === undefined) {
+      try {
+        name = this.opts.evm.interfaceOf(to).getFunction(selector)?.name ?? selector;
+      } catch {
+        name = selector;
+      }
+      this.operations.set(key, name);
+    }
+    return name;
   }
 
   private async readWasm(from: number, to: number): Promise<void> {

@@ -60,6 +60,7 @@ export class StubEvm {
   readonly blocks: { number: number; time: number; logs: RawLog[] }[] = [];
   down = false;
   private readonly ifaces = new Map<string, Interface>();
+  private readonly byHash = new Map<string, RawLog>();
   /** Requests served, by method. */
   readonly calls = new Map<string, number>();
 
@@ -92,6 +93,7 @@ export class StubEvm {
         transactionIndex: toBeHex(i),
       };
     });
+    for (const l of logs) this.byHash.set(l.transactionHash, l);
     this.blocks.push({ number, time, logs });
     return number;
   }
@@ -118,7 +120,7 @@ export class StubEvm {
         const q = params[0] as { fromBlock: string; toBlock: string; address: string[] };
         const addrs = new Set(q.address.map((a) => a.toLowerCase()));
         const out = this.blocks
-          .filter((b) => b.number >= n(q.fromBlock) && b.number <= n(q.toBlock))
+          .slice(n(q.fromBlock) - 1, n(q.toBlock))
           .flatMap((b) => b.logs)
           .filter((l) => addrs.has(l.address.toLowerCase()));
         return Promise.resolve(out);
@@ -132,7 +134,7 @@ export class StubEvm {
       case "eth_getTransactionByHash":
       case "eth_getTransactionReceipt": {
         const hash = params[0] as string;
-        const log = this.blocks.flatMap((b) => b.logs).find((l) => l.transactionHash === hash);
+        const log = this.byHash.get(hash);
         if (!log) return Promise.resolve(null);
         const selector = this.selectorFor(log.address);
         return Promise.resolve({

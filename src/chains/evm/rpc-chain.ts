@@ -1,4 +1,4 @@
-import { getAddress, Interface, keccak256, toBeHex, ZeroAddress, type InterfaceAbi } from "ethers";
+import { getAddress, Interface, keccak256, toBeHex, ZeroAddress, type EventFragment, type InterfaceAbi } from "ethers";
 
 import { readEvmArtifact } from "./artifacts";
 import {
@@ -460,11 +460,38 @@ export class RpcEvmChain implements EvmChain {
     };
   }
 
+  /** Event fragment by topic0, per interface: ethers hashes every fragment on each lookup. */
+  private readonly eventsByTopic = new WeakMap<Interface, Map<string, EventFragment>>();
+
+  /** EIP-55 form of the addresses seen in logs (checksumming hashes each time). */
+  private readonly checksummed = new Map<string, string>();
+  private readonly signatures = new WeakMap<EventFragment, string>();
+
+  private parseLog(iface: Interface, log: { topics: string[]; data: string }) {
+    let byTopic = this.eventsByTopic.get(iface);
+    if (!byTopic) {
+      byTopic = new Map();
+      iface.forEachEvent((e) => byTopic?.set(e.topicHash, e));
+      this.eventsByTopic.set(iface, byTopic);
+    }
+    const fragment = log.topics.length > 0 ? byTopic.get(log.topics[0].toLowerCase()) : undefined;
+    if (!fragment) return null;
+    try {
+      const args = iface.decodeEventLog(fragment, log.data, log.topics);
+      let signature = this.signatures.get(fragment);
+      if (signature === undefined) this.signatures.set(fragment, (signature = fragment.format("sighash")));
+      return { fragment, name: fragment.name, signature, args };
+    } catch {
+      return null;
+    }
+  }
+
   private decodeLog(log: RawReceipt["logs"][number]): EvmEvent {
-    const address = getAddress(log.address);
+    let address = this.checksummed.get(log.address);
+    if (address === undefined) this.checksummed.set(log.address, (address = getAddress(log.address)));
     const base = { address, logIndex: num(log.logIndex), topics: [...log.topics], data: log.data };
     const iface = this.abis.get(address.toLowerCase());
-    const parsed = iface?.parseLog({ topics: log.topics, data: log.data }) ?? null;
+    const parsed = iface ? this.parseLog(iface, { topics: log.topics, data: log.data }) : null;
     if (!parsed) return { ...base, name: undefined, signature: undefined, args: {}, values: [] };
     const args: Record<string, unknown> = {};
     parsed.fragment.inputs.forEach((input, i) => {
