@@ -138,7 +138,13 @@ export function normalizeEvmEvent(spec: Spec, book: AddressBook, e: EvmEvent): N
   const ev = comp.events.find((x) => x.name === e.name);
   if (!ev || (ev.stacks && !ev.stacks.includes("wasm"))) return undefined;
   const fields: Record<string, Canon> = {};
-  ev.fields.forEach((f, i) => (fields[f.name] = fromEvm(comp, f.type, e.values[i], book)));
+  // A field of one stack only (the timelock's `data` / `call`) still takes its place in the
+  // EVM log, but is not part of the stack-neutral form.
+  ev.fields
+    .filter((f) => !f.stacks || f.stacks.includes("evm"))
+    .forEach((f, i) => {
+      if (!f.stacks || f.stacks.includes("wasm")) fields[f.name] = fromEvm(comp, f.type, e.values[i], book);
+    });
   return { component: comp.name, name: ev.name, fields };
 }
 
@@ -158,6 +164,7 @@ export function normalizeWasmEvent(spec: Spec, book: AddressBook, e: ChainEvent)
   if (ev.stacks && !ev.stacks.includes("evm")) return undefined;
   const fields: Record<string, Canon> = {};
   for (const f of ev.fields) {
+    if (f.stacks && !f.stacks.includes("evm")) continue; // CosmWasm-only field (see normalizeEvmEvent)
     const attr = e.attributes.find((a) => a.key === snakeCase(f.name));
     fields[f.name] = attr === undefined ? null : fromWasm(comp, f.type, attr.value, book, f.optional === true);
   }

@@ -138,7 +138,7 @@ export class Exporter {
     if (this.opts.gas !== false) await this.evmGas(logs, headers);
     const ingest = this.ingest.evm;
     for (const log of logs) {
-      const e = normalizeEvmEvent(this.opts.spec, this.book, log);
+      const e = this.normalized("evm", () => normalizeEvmEvent(this.opts.spec, this.book, log));
       if (e) ingest.apply(e, { height: log.blockNumber, time: headers.get(log.blockNumber)?.time ?? 0 });
     }
   }
@@ -157,6 +157,20 @@ export class Exporter {
         const limit = headers.get(tx.blockNumber)?.gasLimit;
         if (limit) this.metrics.gasRatio.set(labels, Number(tx.gasUsed) / Number(limit));
       }
+    }
+  }
+
+  /**
+   * An event the spec cannot normalize (a contract newer than the spec) is skipped and
+   * counted, not allowed to stop the chain's cursor for good.
+   */
+  private normalized<T>(chain: ChainLabel, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      this.metrics.skipped.inc({ chain });
+      this.log(`monitor: ${chain}: an event could not be normalized: ${(err as Error).message}`);
+      return undefined;
     }
   }
 
@@ -185,7 +199,7 @@ export class Exporter {
         if (!tx.ok) continue;
         let first: { contract: string; name: string } | undefined;
         for (const ev of tx.events) {
-          const e = normalizeWasmEvent(this.opts.spec, this.book, ev);
+          const e = this.normalized("wasm", () => normalizeWasmEvent(this.opts.spec, this.book, ev));
           if (!e) continue;
           first ??= { contract: e.component, name: e.name };
           ingest.apply(e, { height: b.height, time: b.time });

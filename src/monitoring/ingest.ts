@@ -81,6 +81,7 @@ export class ChainIngest {
     m.govSubmitted.inc({ chain }, 0);
     m.govExecuted.inc({ chain }, 0);
     m.govCancelled.inc({ chain }, 0);
+    for (const state of ["SAFE", "DANGER", "SHUTDOWN"]) m.ansDwell.zero({ state, chain });
     // A counter series born at 1 shows no increase() in Prometheus: the trigger series exist at 0.
     for (const trigger of Object.keys(spec.component("ReflexArc").enums.ReflexTrigger ?? {})) {
       m.reflexTriggers.inc({ trigger, chain }, 0);

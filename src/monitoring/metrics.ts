@@ -172,6 +172,11 @@ export function createMetrics(registry: Registry = new Registry()) {
     head: gauge("vagus_exporter_chain_head_height", "Latest block / height the node reported.", ["chain"]),
     lag: gauge("vagus_exporter_lag_blocks", "Head minus last processed (includes the finality depth).", ["chain"]),
     events: counter("vagus_exporter_events_total", "Protocol events ingested.", ["chain"]),
+    skipped: counter(
+      "vagus_exporter_skipped_events_total",
+      "Events of a deployed contract the spec could not normalize (skipped).",
+      ["chain"],
+    ),
     errors: counter("vagus_exporter_poll_errors_total", "Failed polls (node unreachable, RPC error).", ["chain"]),
   };
   return m;

@@ -35,6 +35,9 @@ const A2 = `0x${"a2".repeat(32)}`;
 const ROOT_HASH = `0x${"c3".repeat(32)}`;
 const EX = 1;
 
+/** The exporter's own log, printed when a test fails. */
+const monitorLog: string[] = [];
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
@@ -183,7 +186,7 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
         maxExecutors: 50,
         maxActions: 20,
       },
-      () => undefined,
+      (l) => monitorLog.push(l),
     );
     return monitor;
   }
@@ -199,9 +202,8 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
     const evmHead = await evm.height();
     const wasmHead = await wasm.height();
     await evm.mine(); // one more block so the last traffic block is below the finality depth
-    await until(
-      "the exporter to catch up",
-      async () => monitor!.exporter.cursor.evm >= evmHead && monitor!.exporter.cursor.wasm >= wasmHead,
+    await until("the exporter to catch up", () =>
+      Promise.resolve(monitor!.exporter.cursor.evm >= evmHead && monitor!.exporter.cursor.wasm >= wasmHead),
     );
   }
 
@@ -265,6 +267,10 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
       60_000,
     );
     await until("Prometheus to scrape the exporter", async () => (await promValue('up{job="vagus"}')) === 1, 60_000);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(monitorLog.slice(-20).join("\n"));
   });
 
   after(async () => {
@@ -335,7 +341,7 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
     const issue = async (actionId: string) => {
       const { e, w } = await both("CapabilityIssuer", "issue", intent(actionId), "operator");
       const te = e.events.find((x) => x.name === "CapabilityIssued")?.args.tokenId;
-      if (te !== undefined) tokens.evm.push(String(te));
+      if (te !== undefined) tokens.evm.push((te as bigint).toString());
       const tw = w.events
         .find((x) => x.type === "wasm-capability_issued")
         ?.attributes.find((a) => a.key === "token_id")?.value;
@@ -469,7 +475,7 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
         maxExecutors: 50,
         maxActions: 20,
       },
-      () => undefined,
+      (l) => monitorLog.push(l),
     );
     await caughtUp();
     const after: number[] = [];

@@ -98,6 +98,12 @@ export class StubEvm {
     return number;
   }
 
+  /** Forgets the history (the benchmark measures what the exporter keeps without it). */
+  clear(): void {
+    this.blocks.length = 0;
+    this.byHash.clear();
+  }
+
   chain(): RpcEvmChain {
     return new RpcEvmChain({
       backend: "node",
