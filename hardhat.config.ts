@@ -5,6 +5,7 @@ import { subtask, task, type HardhatUserConfig } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import "./tasks/equivalence";
+import "./tasks/monitor";
 
 /**
  * The one compiler version of the project. It comes from the npm package `solc` (pinned

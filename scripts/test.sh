@@ -39,5 +39,6 @@ stage "generated files are committed and current" bash scripts/check-generated.s
 stage "lint and format" npm run --silent lint
 stage "ts tests (hardhat: evm unit, drift, vectors, cbor, engine client)" npm run --silent test:evm
 stage "wasm tests (cargo: unit, cw-multi-test, engine, vectors, drift)" npm run --silent test:wasm
+stage "monitoring (promtool check + alert unit tests, dashboard, exporter)" npm run --silent test:monitoring
 stage "equivalence (both stacks: corpus, deliberate divergence, 10,000-step campaign, report)" npm run --silent test:equivalence
 finish

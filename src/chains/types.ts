@@ -108,6 +108,25 @@ export interface BlockInfo {
   chainId: string;
 }
 
+/** One transaction of a block as read back from history (`WasmChain.blockTxs`). */
+export interface WasmBlockTx {
+  /** Position in the block. */
+  index: number;
+  /** Whether it succeeded (a failed transaction leaves no contract events). */
+  ok: boolean;
+  /** SDK gas. */
+  gasUsed: number;
+  gasWanted: number;
+  events: ChainEvent[];
+}
+
+/** A block that holds transactions, with its time (unix seconds). */
+export interface WasmBlockTxs {
+  height: number;
+  time: number;
+  txs: WasmBlockTx[];
+}
+
 /** Opaque handle of a saved chain state. */
 export type SnapshotId = number;
 
@@ -135,6 +154,14 @@ export interface WasmChain {
   /** Moves the block clock; omitted fields stay as they are. Time in unix seconds. */
   setBlock(block: { time?: number | bigint; height?: number | bigint }): Promise<BlockInfo>;
   block(): Promise<BlockInfo>;
+  /** The latest height (committed block on a node, the current block of the embedded engine). */
+  height(): Promise<number>;
+  /**
+   * The transactions of heights `fromHeight..toHeight` (both inclusive), in chain order;
+   * blocks without transactions are left out. How a monitor reads history: the node from
+   * its block results, the embedded engine from the transactions it executed.
+   */
+  blockTxs(fromHeight: number, toHeight: number): Promise<WasmBlockTxs[]>;
   /** A deterministic account address for a name (cosmwasm-std `MockApi::addr_make`); on a
    *  real node, the address of the configured signer of that name. */
   addrMake(name: string): Promise<string>;
@@ -303,6 +330,43 @@ export interface EvmUpgradeRequest {
   nonce?: number;
 }
 
+/** A log read back from a block range (`EvmChain.logs`), decoded like a receipt's. */
+export interface EvmLog extends EvmEvent {
+  blockNumber: number;
+  txHash: string;
+  /** Position of the transaction in its block. */
+  txIndex: number;
+}
+
+export interface EvmLogQuery {
+  /** Both ends inclusive. */
+  fromBlock: number;
+  toBlock: number;
+  /** Emitting contracts (no address: none is read). */
+  addresses: readonly string[];
+}
+
+/** What a monitor needs of a block: its time and gas. */
+export interface EvmBlockHeader {
+  number: number;
+  /** Unix seconds. */
+  time: number;
+  gasLimit: bigint;
+  gasUsed: bigint;
+}
+
+/** A mined transaction: where it went, what it called and the gas it used. */
+export interface EvmTxInfo {
+  hash: string;
+  blockNumber: number;
+  from: string;
+  /** null for a contract creation. */
+  to: string | null;
+  /** Calldata, 0x hex. */
+  input: string;
+  gasUsed: bigint;
+}
+
 export interface EvmBlockInfo {
   number: number;
   /** Unix seconds. */
@@ -338,6 +402,14 @@ export interface EvmChain {
   /** The calldata of `fn(...args)` with the ABI known for `to`. */
   encodeCall(to: string, fn: string, args?: readonly unknown[]): string;
   block(): Promise<EvmBlockInfo>;
+  /** The latest block number. */
+  height(): Promise<number>;
+  /** Logs of `addresses` in a block range, in chain order, decoded with the known ABIs. */
+  logs(query: EvmLogQuery): Promise<EvmLog[]>;
+  /** Time and gas of block `number`. */
+  blockHeader(number: number): Promise<EvmBlockHeader>;
+  /** A mined transaction with its receipt's gas. */
+  transaction(hash: string): Promise<EvmTxInfo>;
   /** The next mined block gets this timestamp (unix seconds). Embedded and Hardhat nodes
    *  only; a real chain rejects with kind `unsupported`. */
   setNextBlockTime(time: number | bigint): Promise<void>;

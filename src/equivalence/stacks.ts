@@ -5,7 +5,14 @@ import { keccak256 } from "ethers";
 
 import type { SharedClock } from "../chains/clock";
 import { deployUupsProxy, readEvmArtifact, type RpcEvmChain } from "../chains/evm";
-import { EvmChainError, WasmChainError, type ChainEvent, type EvmChain, type WasmChain } from "../chains/types";
+import {
+  EvmChainError,
+  WasmChainError,
+  type ChainEvent,
+  type EvmChain,
+  type EvmEvent,
+  type WasmChain,
+} from "../chains/types";
 import { decodeRevert, type Component, type Spec, type SpecField, type SpecOperation } from "../spec";
 import { fromEvm, fromWasm, snakeCase, toEvm, toWasm, type AddressBook, type Canon } from "./canon";
 
@@ -104,6 +111,64 @@ function classify(
     return { status: "denied", code: d.code, name: d.name };
   }
   return { status: "ok", code: null, name: null };
+}
+
+/**
+ * One protocol event in the stack-neutral form (spec/scenarios.md "Normalization"): the
+ * emitting component (by its `@@Component` entry in the address book), the spec event name
+ * and its fields as canonical values. The equivalence runner compares these; the monitoring
+ * exporter counts them, so a metric means the same on both chains.
+ */
+export interface NormalizedEvent {
+  component: string;
+  /** The spec name; `?<type>` for a CosmWasm event of a known component the spec lacks. */
+  name: string;
+  fields: Record<string, Canon>;
+}
+
+/**
+ * A decoded EVM log as a normalized event; undefined when the emitter is not a component
+ * of the book, the log is not decoded, or the event exists on the EVM only (Initialized,
+ * Upgraded, …).
+ */
+export function normalizeEvmEvent(spec: Spec, book: AddressBook, e: EvmEvent): NormalizedEvent | undefined {
+  const ref = book.refOfEvm(e.address);
+  if (!ref?.startsWith("@@") || e.name === undefined) return undefined;
+  const comp = spec.component(ref.slice(2));
+  const ev = comp.events.find((x) => x.name === e.name);
+  if (!ev || (ev.stacks && !ev.stacks.includes("wasm"))) return undefined;
+  const fields: Record<string, Canon> = {};
+  // A field of one stack only (the timelock's `data` / `call`) still takes its place in the
+  // EVM log, but is not part of the stack-neutral form.
+  ev.fields
+    .filter((f) => !f.stacks || f.stacks.includes("evm"))
+    .forEach((f, i) => {
+      if (!f.stacks || f.stacks.includes("wasm")) fields[f.name] = fromEvm(comp, f.type, e.values[i], book);
+    });
+  return { component: comp.name, name: ev.name, fields };
+}
+
+/**
+ * A CosmWasm `wasm-<type>` event as a normalized event; undefined when it is not a custom
+ * event of a component of the book, or exists on CosmWasm only.
+ */
+export function normalizeWasmEvent(spec: Spec, book: AddressBook, e: ChainEvent): NormalizedEvent | undefined {
+  if (!e.type.startsWith("wasm-")) return undefined;
+  const addr = e.attributes.find((a) => a.key === "_contract_address")?.value;
+  const ref = addr === undefined ? undefined : book.refOfWasm(addr);
+  if (!ref?.startsWith("@@")) return undefined;
+  const comp = spec.component(ref.slice(2));
+  const type = e.type.slice("wasm-".length);
+  const ev = comp.events.find((x) => snakeCase(x.name) === type);
+  if (!ev) return { component: comp.name, name: `?${type}`, fields: {} };
+  if (ev.stacks && !ev.stacks.includes("evm")) return undefined;
+  const fields: Record<string, Canon> = {};
+  for (const f of ev.fields) {
+    if (f.stacks && !f.stacks.includes("evm")) continue; // CosmWasm-only field (see normalizeEvmEvent)
+    const attr = e.attributes.find((a) => a.key === snakeCase(f.name));
+    fields[f.name] = attr === undefined ? null : fromWasm(comp, f.type, attr.value, book, f.optional === true);
+  }
+  return { component: comp.name, name: ev.name, fields };
 }
 
 /** What both stacks' runners share: deployments, spec lookups, the address book. */
@@ -242,14 +307,8 @@ export class EvmStack implements Stack {
   private events(receiptEvents: Awaited<ReturnType<EvmChain["send"]>>["events"]): Outcome["events"] {
     const out: Outcome["events"] = {};
     for (const e of receiptEvents) {
-      const ref = this.book.refOfEvm(e.address);
-      if (!ref?.startsWith("@@") || e.name === undefined) continue;
-      const comp = this.spec.component(ref.slice(2));
-      const ev = comp.events.find((x) => x.name === e.name);
-      if (!ev || (ev.stacks && !ev.stacks.includes("wasm"))) continue; // EVM-only (Initialized, Upgraded, …)
-      const fields: Record<string, Canon> = {};
-      ev.fields.forEach((f, i) => (fields[f.name] = fromEvm(comp, f.type, e.values[i], this.book)));
-      (out[comp.name] ??= []).push({ name: ev.name, fields });
+      const n = normalizeEvmEvent(this.spec, this.book, e);
+      if (n) (out[n.component] ??= []).push({ name: n.name, fields: n.fields });
     }
     return out;
   }
@@ -356,24 +415,8 @@ export class WasmStack implements Stack {
   private events(chainEvents: ChainEvent[]): Outcome["events"] {
     const out: Outcome["events"] = {};
     for (const e of chainEvents) {
-      if (!e.type.startsWith("wasm-")) continue;
-      const addr = e.attributes.find((a) => a.key === "_contract_address")?.value;
-      const ref = addr === undefined ? undefined : this.book.refOfWasm(addr);
-      if (!ref?.startsWith("@@")) continue;
-      const comp = this.spec.component(ref.slice(2));
-      const type = e.type.slice("wasm-".length);
-      const ev = comp.events.find((x) => snakeCase(x.name) === type);
-      if (!ev) {
-        (out[comp.name] ??= []).push({ name: `?${type}`, fields: {} });
-        continue;
-      }
-      if (ev.stacks && !ev.stacks.includes("evm")) continue;
-      const fields: Record<string, Canon> = {};
-      for (const f of ev.fields) {
-        const attr = e.attributes.find((a) => a.key === snakeCase(f.name));
-        fields[f.name] = attr === undefined ? null : fromWasm(comp, f.type, attr.value, this.book, f.optional === true);
-      }
-      (out[comp.name] ??= []).push({ name: ev.name, fields });
+      const n = normalizeWasmEvent(this.spec, this.book, e);
+      if (n) (out[n.component] ??= []).push({ name: n.name, fields: n.fields });
     }
     return out;
   }

@@ -46,8 +46,16 @@ const ARRAY = /^(.+)\[\]$/;
 
 /** camelCase spec name → snake_case CosmWasm name (vagus-common `snake_case`: no leading `_`). */
 export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c, i: number) => (i > 0 ? "_" : "") + c.toLowerCase());
+  let out = snakeCache.get(name);
+  if (out === undefined) {
+    out = name.replace(/[A-Z]/g, (c, i: number) => (i > 0 ? "_" : "") + c.toLowerCase());
+    if (snakeCache.size < 10_000) snakeCache.set(name, out);
+  }
+  return out;
 }
+
+/** Spec names are few and converted once per event field: the monitor's hot path. */
+const snakeCache = new Map<string, string>();
 
 /** Whether a spec type is an integer on the wire (uintN, intN, enums). */
 export function isIntType(component: Component, type: string): boolean {

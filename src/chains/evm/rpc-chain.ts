@@ -1,4 +1,4 @@
-import { getAddress, Interface, keccak256, toBeHex, ZeroAddress, type InterfaceAbi } from "ethers";
+import { getAddress, Interface, keccak256, toBeHex, ZeroAddress, type EventFragment, type InterfaceAbi } from "ethers";
 
 import { readEvmArtifact } from "./artifacts";
 import {
@@ -9,8 +9,12 @@ import {
   type EvmChain,
   type EvmDeployRequest,
   type EvmDeployResult,
+  type EvmBlockHeader,
   type EvmEvent,
   type EvmGasLimit,
+  type EvmLog,
+  type EvmLogQuery,
+  type EvmTxInfo,
   type EvmSendRequest,
   type EvmTxResult,
   type EvmUpgradeRequest,
@@ -74,6 +78,18 @@ export interface RawReceipt {
 interface RawBlock {
   number: string;
   timestamp: string;
+  gasLimit: string;
+  gasUsed: string;
+}
+
+interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  logIndex: string;
+  blockNumber: string;
+  transactionHash: string;
+  transactionIndex: string;
 }
 
 /** The UUPS upgrade entry point, from OpenZeppelin's compiled `UUPSUpgradeable`. */
@@ -278,6 +294,54 @@ export class RpcEvmChain implements EvmChain {
     return { number: num(raw.number), time: num(raw.timestamp), chainId: await this.chainId() };
   }
 
+  async height(): Promise<number> {
+    return num((await this.request("eth_blockNumber", [])) as string);
+  }
+
+  async logs(q: EvmLogQuery): Promise<EvmLog[]> {
+    if (q.addresses.length === 0 || q.toBlock < q.fromBlock) return [];
+    const raw = (await this.request("eth_getLogs", [
+      { fromBlock: toBeHex(q.fromBlock), toBlock: toBeHex(q.toBlock), address: [...q.addresses] },
+    ])) as RawLog[];
+    // Nodes return chain order; sorting keeps it when a node does not.
+    return raw
+      .map((log) => ({
+        ...this.decodeLog(log),
+        blockNumber: num(log.blockNumber),
+        txHash: log.transactionHash,
+        txIndex: num(log.transactionIndex),
+      }))
+      .sort((a, b) => a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.logIndex - b.logIndex);
+  }
+
+  async blockHeader(number: number): Promise<EvmBlockHeader> {
+    const raw = (await this.request("eth_getBlockByNumber", [toBeHex(number), false])) as RawBlock | null;
+    if (!raw) throw new EvmChainError(`no block ${number}`, { kind: "not_found", op: "blockHeader" });
+    return {
+      number: num(raw.number),
+      time: num(raw.timestamp),
+      gasLimit: BigInt(raw.gasLimit),
+      gasUsed: BigInt(raw.gasUsed),
+    };
+  }
+
+  async transaction(hash: string): Promise<EvmTxInfo> {
+    const [tx, receipt] = (await Promise.all([
+      this.request("eth_getTransactionByHash", [hash]),
+      this.request("eth_getTransactionReceipt", [hash]),
+    ])) as [{ from: string; to: string | null; input: string; blockNumber: string } | null, RawReceipt | null];
+    if (!tx || !receipt)
+      throw new EvmChainError(`no mined transaction ${hash}`, { kind: "not_found", op: "transaction" });
+    return {
+      hash,
+      blockNumber: num(tx.blockNumber),
+      from: getAddress(tx.from),
+      to: tx.to === null ? null : getAddress(tx.to),
+      input: tx.input,
+      gasUsed: BigInt(receipt.gasUsed),
+    };
+  }
+
   async chainId(): Promise<bigint> {
     this.chainIdCache ??= BigInt((await this.request("eth_chainId", [])) as string);
     return this.chainIdCache;
@@ -430,11 +494,38 @@ export class RpcEvmChain implements EvmChain {
     };
   }
 
+  /** Event fragment by topic0, per interface: ethers hashes every fragment on each lookup. */
+  private readonly eventsByTopic = new WeakMap<Interface, Map<string, EventFragment>>();
+
+  /** EIP-55 form of the addresses seen in logs (checksumming hashes each time). */
+  private readonly checksummed = new Map<string, string>();
+  private readonly signatures = new WeakMap<EventFragment, string>();
+
+  private parseLog(iface: Interface, log: { topics: string[]; data: string }) {
+    let byTopic = this.eventsByTopic.get(iface);
+    if (!byTopic) {
+      byTopic = new Map();
+      iface.forEachEvent((e) => byTopic?.set(e.topicHash, e));
+      this.eventsByTopic.set(iface, byTopic);
+    }
+    const fragment = log.topics.length > 0 ? byTopic.get(log.topics[0].toLowerCase()) : undefined;
+    if (!fragment) return null;
+    try {
+      const args = iface.decodeEventLog(fragment, log.data, log.topics);
+      let signature = this.signatures.get(fragment);
+      if (signature === undefined) this.signatures.set(fragment, (signature = fragment.format("sighash")));
+      return { fragment, name: fragment.name, signature, args };
+    } catch {
+      return null;
+    }
+  }
+
   private decodeLog(log: RawReceipt["logs"][number]): EvmEvent {
-    const address = getAddress(log.address);
+    let address = this.checksummed.get(log.address);
+    if (address === undefined) this.checksummed.set(log.address, (address = getAddress(log.address)));
     const base = { address, logIndex: num(log.logIndex), topics: [...log.topics], data: log.data };
     const iface = this.abis.get(address.toLowerCase());
-    const parsed = iface?.parseLog({ topics: log.topics, data: log.data }) ?? null;
+    const parsed = iface ? this.parseLog(iface, { topics: log.topics, data: log.data }) : null;
     if (!parsed) return { ...base, name: undefined, signature: undefined, args: {}, values: [] };
     const args: Record<string, unknown> = {};
     parsed.fragment.inputs.forEach((input, i) => {

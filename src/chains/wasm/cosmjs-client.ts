@@ -5,6 +5,7 @@ import { sha256 } from "@cosmjs/crypto";
 import { fromHex, toHex, toUtf8 } from "@cosmjs/encoding";
 import { makeCosmoshubPath } from "@cosmjs/amino";
 import { DirectSecp256k1HdWallet, type EncodeObject } from "@cosmjs/proto-signing";
+import { connectComet, type CometClient } from "@cosmjs/tendermint-rpc";
 import { calculateFee, GasPrice, type DeliverTxResponse, type Event } from "@cosmjs/stargate";
 import {
   MsgExecuteContract,
@@ -31,6 +32,7 @@ import {
   type MigrateRequest,
   type SnapshotId,
   type StoredCode,
+  type WasmBlockTxs,
   type WasmChain,
   type WasmErrorKind,
   type WasmInstantiateResult,
@@ -122,6 +124,8 @@ export class CosmjsChain implements WasmChain {
   /** The node details of the last successful transaction (hash, height, fee). */
   lastTx: NodeTxInfo | undefined;
   private closed = false;
+  /** CometBFT RPC for history (`blockTxs`), opened on first use. */
+  private comet: CometClient | undefined;
 
   private constructor(
     private readonly opts: Required<Omit<CosmjsOptions, "signers" | "log" | "pollIntervalMs">> &
@@ -132,6 +136,45 @@ export class CosmjsChain implements WasmChain {
     /** The client reads go through: the first signer's, or a plain one when read-only. */
     private readonly reader: CosmWasmClient,
   ) {}
+
+  /**
+   * A chain that only reads (queries, blocks, history): no key is loaded, and every
+   * transaction fails with kind `invalid`. What a monitor uses.
+   */
+  static async connectReadOnly(options: { rpc: string; chainId: string }): Promise<CosmjsChain> {
+    let reader: CosmWasmClient;
+    try {
+      reader = await CosmWasmClient.connect(options.rpc);
+    } catch (err) {
+      throw new WasmChainError(`cannot reach the CosmWasm node at ${options.rpc}: ${(err as Error).message}`, {
+        kind: "closed",
+        op: "connect",
+      });
+    }
+    const actual = await reader.getChainId();
+    if (actual !== options.chainId) {
+      reader.disconnect();
+      throw new WasmChainError(
+        `the node at ${options.rpc} runs chain ${actual}, the configuration says ${options.chainId}`,
+        {
+          kind: "invalid",
+          op: "connect",
+        },
+      );
+    }
+    const opts = {
+      rpc: options.rpc,
+      chainId: options.chainId,
+      prefix: "",
+      gasPrice: "0",
+      gasMargin: 1,
+      gasOverhead: 0,
+      txTimeoutMs: 0,
+      sequenceRetries: 0,
+      log: undefined,
+    };
+    return new CosmjsChain(opts, new Map(), new Map(), reader);
+  }
 
   static async connect(options: CosmjsOptions): Promise<CosmjsChain> {
     const gasPrice = GasPrice.fromString(options.gasPrice);
@@ -456,6 +499,43 @@ export class CosmjsChain implements WasmChain {
     return { height: b.header.height, time: secs, timeNanos: `${secs}${nanos}`, chainId: b.header.chainId };
   }
 
+  async height(): Promise<number> {
+    return this.anyClient().getHeight();
+  }
+
+  /**
+   * Block results of the heights that hold transactions: block metas (20 per request, as
+   * CometBFT pages them) say which heights have transactions and their times, then one
+   * `block_results` per such height.
+   */
+  async blockTxs(fromHeight: number, toHeight: number): Promise<WasmBlockTxs[]> {
+    this.checkOpen();
+    this.comet ??= await connectComet(this.opts.rpc);
+    const comet = this.comet;
+    const out: WasmBlockTxs[] = [];
+    for (let lo = Math.max(1, fromHeight); lo <= toHeight; lo += 20) {
+      const hi = Math.min(toHeight, lo + 19);
+      const metas = (await comet.blockchain(lo, hi)).blockMetas
+        .filter((m) => m.numTxs > 0 && m.header.height >= lo && m.header.height <= hi)
+        .sort((a, b) => a.header.height - b.header.height);
+      const results = await Promise.all(metas.map((m) => comet.blockResults(m.header.height)));
+      metas.forEach((m, i) => {
+        out.push({
+          height: m.header.height,
+          time: Math.floor(m.header.time.getTime() / 1000),
+          txs: results[i].results.map((r, index) => ({
+            index,
+            ok: r.code === 0,
+            gasUsed: Number(r.gasUsed),
+            gasWanted: Number(r.gasWanted),
+            events: eventsOf(r.events),
+          })),
+        });
+      });
+    }
+    return out;
+  }
+
   /** The address of a configured signer (a real node has no MockApi). */
   addrMake(name: string): Promise<string> {
     return Promise.resolve(this.address(name));
@@ -474,6 +554,7 @@ export class CosmjsChain implements WasmChain {
       this.closed = true;
       for (const c of this.clients.values()) c.disconnect();
       if (this.clients.size === 0) this.reader.disconnect();
+      this.comet?.disconnect();
     }
     return Promise.resolve();
   }

@@ -15,6 +15,7 @@ import {
   type MigrateRequest,
   type SnapshotId,
   type StoredCode,
+  type WasmBlockTxs,
   type WasmChain,
   type WasmErrorKind,
   type WasmGas,
@@ -138,6 +139,11 @@ export class EngineClient implements WasmChain {
   private dead: Error | undefined;
   private stderrTail = "";
   private readonly exited: Promise<void>;
+  /** Transactions executed so far, by height: the engine's history (`blockTxs`). */
+  private history: { height: number; time: number; gasUsed: number; gasWanted: number; events: ChainEvent[] }[] = [];
+  /** History length at each snapshot: a restore forgets what came after. */
+  private readonly historyAt = new Map<SnapshotId, number>();
+  private current: BlockInfo | undefined;
 
   private constructor(bin: string, args: string[], cwd: string) {
     this.bin = bin;
@@ -227,6 +233,34 @@ export class EngineClient implements WasmChain {
     return { codeId: ok.code_id, checksum: ok.checksum };
   }
 
+  /** Records a successful transaction in the history at the current block. */
+  private async record(tx: WasmTxResult): Promise<WasmTxResult> {
+    this.current ??= await this.block();
+    this.history.push({
+      height: this.current.height,
+      time: this.current.time,
+      gasUsed: tx.gas.used,
+      gasWanted: tx.gas.limit ?? tx.gas.used,
+      events: tx.events,
+    });
+    return tx;
+  }
+
+  async height(): Promise<number> {
+    return (await this.block()).height;
+  }
+
+  blockTxs(fromHeight: number, toHeight: number): Promise<WasmBlockTxs[]> {
+    const out: WasmBlockTxs[] = [];
+    for (const t of this.history) {
+      if (t.height < fromHeight || t.height > toHeight) continue;
+      let b = out[out.length - 1];
+      if (b?.height !== t.height) out.push((b = { height: t.height, time: t.time, txs: [] }));
+      b.txs.push({ index: b.txs.length, ok: true, gasUsed: t.gasUsed, gasWanted: t.gasWanted, events: t.events });
+    }
+    return Promise.resolve(out);
+  }
+
   async instantiate(req: InstantiateRequest): Promise<WasmInstantiateResult> {
     const raw = (await this.request("instantiate", {
       code_id: req.codeId,
@@ -237,7 +271,7 @@ export class EngineClient implements WasmChain {
       gas_limit: req.gasLimit,
     })) as RawTx;
     if (raw.address === undefined) throw new Error("vagus-wasm-engine: instantiate answered without an address");
-    return { address: raw.address, ...txOf(raw) };
+    return { address: raw.address, ...(await this.record(txOf(raw))) };
   }
 
   /** The engine has no instantiate2 (its addresses follow the instantiation count). */
@@ -286,25 +320,29 @@ export class EngineClient implements WasmChain {
   }
 
   async execute(req: ExecuteRequest): Promise<WasmTxResult> {
-    return txOf(
-      (await this.request("execute", {
-        contract: req.contract,
-        sender: req.sender,
-        msg: req.msg,
-        gas_limit: req.gasLimit,
-      })) as RawTx,
+    return this.record(
+      txOf(
+        (await this.request("execute", {
+          contract: req.contract,
+          sender: req.sender,
+          msg: req.msg,
+          gas_limit: req.gasLimit,
+        })) as RawTx,
+      ),
     );
   }
 
   async migrate(req: MigrateRequest): Promise<WasmTxResult> {
-    return txOf(
-      (await this.request("migrate", {
-        contract: req.contract,
-        sender: req.sender,
-        code_id: req.codeId,
-        msg: req.msg,
-        gas_limit: req.gasLimit,
-      })) as RawTx,
+    return this.record(
+      txOf(
+        (await this.request("migrate", {
+          contract: req.contract,
+          sender: req.sender,
+          code_id: req.codeId,
+          msg: req.msg,
+          gas_limit: req.gasLimit,
+        })) as RawTx,
+      ),
     );
   }
 
@@ -321,11 +359,13 @@ export class EngineClient implements WasmChain {
       time: block.time === undefined ? undefined : Number(block.time),
       height: block.height === undefined ? undefined : Number(block.height),
     })) as RawBlock;
-    return blockOf(ok);
+    this.current = blockOf(ok);
+    return this.current;
   }
 
   async block(): Promise<BlockInfo> {
-    return blockOf((await this.request("block", {})) as RawBlock);
+    this.current = blockOf((await this.request("block", {})) as RawBlock);
+    return this.current;
   }
 
   async addrMake(name: string): Promise<string> {
@@ -333,11 +373,15 @@ export class EngineClient implements WasmChain {
   }
 
   async snapshot(): Promise<SnapshotId> {
-    return ((await this.request("snapshot", {})) as { snapshot_id: number }).snapshot_id;
+    const id = ((await this.request("snapshot", {})) as { snapshot_id: number }).snapshot_id;
+    this.historyAt.set(id, this.history.length);
+    return id;
   }
 
   async restore(id: SnapshotId): Promise<void> {
     await this.request("restore", { snapshot_id: id });
+    this.history = this.history.slice(0, this.historyAt.get(id) ?? this.history.length);
+    this.current = undefined;
   }
 
   /** Ends the process: end of input (the engine exits 0), SIGKILL if it has not after `graceMs`. */
