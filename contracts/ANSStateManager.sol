@@ -80,11 +80,11 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
 
     // ───────────────────────────── readings ─────────────────────────────
 
-    /// @inheritdoc IANSStateManager
-    /// @dev Needs `ORACLE`; allowed while paused (detection is safety).
     // States are enum values, never balances or timestamps: slither's incorrect-equality reads
     // them as time-dependent because the dwell rule compares `t`.
     // slither-disable-start incorrect-equality
+    /// @inheritdoc IANSStateManager
+    /// @dev Needs `ORACLE`; allowed while paused (detection is safety).
     function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (AnsState) {
         _requireExecutor(executorId);
         if (tonePpm > MAX_TONE_PPM) revert InvalidTone(tonePpm);

@@ -186,6 +186,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CborHarness__factory>;
     getContractFactory(
+      name: "CircuitBreakerBadLayoutV2",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.CircuitBreakerBadLayoutV2__factory>;
+    getContractFactory(
       name: "CircuitBreakerV2",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CircuitBreakerV2__factory>;
@@ -430,6 +434,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.CborHarness>;
     getContractAt(
+      name: "CircuitBreakerBadLayoutV2",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.CircuitBreakerBadLayoutV2>;
+    getContractAt(
       name: "CircuitBreakerV2",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -638,6 +647,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CborHarness>;
     deployContract(
+      name: "CircuitBreakerBadLayoutV2",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CircuitBreakerBadLayoutV2>;
+    deployContract(
       name: "CircuitBreakerV2",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CircuitBreakerV2>;
@@ -881,6 +894,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CborHarness>;
+    deployContract(
+      name: "CircuitBreakerBadLayoutV2",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.CircuitBreakerBadLayoutV2>;
     deployContract(
       name: "CircuitBreakerV2",
       args: any[],

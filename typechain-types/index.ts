@@ -92,6 +92,8 @@ export type { CapabilityIssuerV2 } from "./contracts/test/CapabilityIssuerV2";
 export { CapabilityIssuerV2__factory } from "./factories/contracts/test/CapabilityIssuerV2__factory";
 export type { CborHarness } from "./contracts/test/CborHarness";
 export { CborHarness__factory } from "./factories/contracts/test/CborHarness__factory";
+export type { CircuitBreakerBadLayoutV2 } from "./contracts/test/CircuitBreakerBadLayoutV2";
+export { CircuitBreakerBadLayoutV2__factory } from "./factories/contracts/test/CircuitBreakerBadLayoutV2__factory";
 export type { CircuitBreakerV2 } from "./contracts/test/CircuitBreakerV2";
 export { CircuitBreakerV2__factory } from "./factories/contracts/test/CircuitBreakerV2__factory";
 export type { NotUUPSImplementation } from "./contracts/test/NotUUPSImplementation";

@@ -5,6 +5,7 @@ export type { ANSStateManagerV2 } from "./ANSStateManagerV2";
 export type { AfferentInboxV2 } from "./AfferentInboxV2";
 export type { CapabilityIssuerV2 } from "./CapabilityIssuerV2";
 export type { CborHarness } from "./CborHarness";
+export type { CircuitBreakerBadLayoutV2 } from "./CircuitBreakerBadLayoutV2";
 export type { CircuitBreakerV2 } from "./CircuitBreakerV2";
 export type { NotUUPSImplementation } from "./NotUUPSImplementation";
 export type { RateLimiterOffByOne } from "./RateLimiterOffByOne";

@@ -5,6 +5,7 @@ export { ANSStateManagerV2__factory } from "./ANSStateManagerV2__factory";
 export { AfferentInboxV2__factory } from "./AfferentInboxV2__factory";
 export { CapabilityIssuerV2__factory } from "./CapabilityIssuerV2__factory";
 export { CborHarness__factory } from "./CborHarness__factory";
+export { CircuitBreakerBadLayoutV2__factory } from "./CircuitBreakerBadLayoutV2__factory";
 export { CircuitBreakerV2__factory } from "./CircuitBreakerV2__factory";
 export { NotUUPSImplementation__factory } from "./NotUUPSImplementation__factory";
 export { RateLimiterOffByOne__factory } from "./RateLimiterOffByOne__factory";
