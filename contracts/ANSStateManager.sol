@@ -80,6 +80,9 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
 
     // ───────────────────────────── readings ─────────────────────────────
 
+    // States are enum values, never balances or timestamps: slither's incorrect-equality reads
+    // them as time-dependent because the dwell rule compares `t`.
+    // slither-disable-start incorrect-equality
     /// @inheritdoc IANSStateManager
     /// @dev Needs `ORACLE`; allowed while paused (detection is safety).
     function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (AnsState) {
@@ -121,6 +124,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
         return to;
     }
+    // slither-disable-end incorrect-equality
 
     /// @inheritdoc IANSStateManager
     /// @dev Needs `ADMIN`; allowed while paused. Resets the three streaks.
@@ -308,7 +312,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     /// @dev Saturating increment of a streak.
     function _inc(uint32 x) private pure returns (uint32) {
         unchecked {
-            return x == type(uint32).max ? x : x + 1;
+            return x < type(uint32).max ? x + 1 : x;
         }
     }
 

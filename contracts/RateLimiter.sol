@@ -145,6 +145,7 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         uint256 total = pair.ring.used(header.lastBucket(), current, buckets);
         used = uint32(total);
         if (total >= capacity) {
+            // slither-disable-next-line divide-before-multiply
             retryAt = uint64(pair.ring.retryBucket(header.lastBucket(), current, buckets, total, capacity) * width);
         }
     }
@@ -183,6 +184,9 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         // Denied: the ring is unchanged (an emptied ring has room, so no denial follows a reset).
         pair.header = header.countRequest(true);
         uint256 end = pair.ring.retryBucket(last, current, buckets, used, uint32(config));
+        // A bucket index times the bucket width is the bucket's start: the division is the
+        // width itself, not a rounding of the product.
+        // slither-disable-next-line divide-before-multiply
         return (false, used, uint64(end * (uint32(config >> 32) / buckets)));
     }
 

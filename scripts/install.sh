@@ -44,6 +44,9 @@ fi
 log "Rust side (cosmwasm-check, crate sources)"
 bash scripts/install-rust.sh
 
+log "Slither (static analysis of the Solidity contracts, run by npm run lint)"
+bash scripts/install-slither.sh
+
 log "wasmd (the CosmWasm localnet node, built from source through the Go module proxy)"
 bash scripts/build-wasmd.sh
 
