@@ -24,6 +24,11 @@ export interface Invariant {
   source: string;
   /** Components that must be deployed for it to apply. */
   needs: string[];
+  /**
+   * Reads what the step will find, at the step's time, before it runs (an invariant about
+   * what a step may change compares with it); keeps it in `memory`.
+   */
+  before?(ctx: Omit<InvariantContext, "op" | "outcome">): Promise<void>;
   /** A violation message, or undefined. */
   check(ctx: InvariantContext): Promise<string | undefined>;
 }
