@@ -375,6 +375,7 @@ interface Track {
   halfOpenMark: Map<string, bigint>;
   /** Breaker status and limiter usage of the issue's pair just before the step. */
   before?: { status: Obj; usage: Obj };
+  beforeStep?: ScenarioStep;
 }
 
 function track(memory: Map<string, unknown>): Track {
@@ -439,6 +440,8 @@ function issuePair(step: ScenarioStep): { executorId: unknown; actionId: unknown
 /** Runs before an issue step, at the step's time: the pair's breaker and window as the issue finds them. */
 async function beforeIssue(ctx: Omit<InvariantContext, "op" | "outcome">): Promise<void> {
   const t = track(ctx.memory);
+  if (t.beforeStep === ctx.step) return;
+  t.beforeStep = ctx.step;
   t.before = undefined;
   const pair = issuePair(ctx.step);
   if (!pair) return;
@@ -525,6 +528,7 @@ export const SAFETY_INVARIANTS: readonly Invariant[] = [
     name: "(d) no admission lost",
     source: "spec/safety-core.md §4.2 steps 8-10, §4.3 reportOutcome; issue 9 items 3, 5",
     needs: ["CapabilityIssuer", "CircuitBreaker", "RateLimiter"],
+    before: beforeIssue,
     async check(ctx) {
       const t = await observe(ctx);
       const r = ctx.outcome.result as Obj | null;
