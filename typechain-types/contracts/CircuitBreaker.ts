@@ -113,6 +113,7 @@ export interface CircuitBreakerInterface extends Interface {
       | "paused"
       | "proxiableUUID"
       | "recordOutcome"
+      | "release"
       | "renounceRole"
       | "request"
       | "reset"
@@ -131,6 +132,7 @@ export interface CircuitBreakerInterface extends Interface {
       | "ConfigSet"
       | "Initialized"
       | "Paused"
+      | "ProbeReleased"
       | "RequestDenied"
       | "RoleAdminChanged"
       | "RoleGranted"
@@ -205,6 +207,10 @@ export interface CircuitBreakerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "recordOutcome",
     values: [BigNumberish, BytesLike, boolean]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "release",
+    values: [BigNumberish, BytesLike]
   ): string;
   encodeFunctionData(
     functionFragment: "renounceRole",
@@ -296,6 +302,7 @@ export interface CircuitBreakerInterface extends Interface {
     functionFragment: "recordOutcome",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "release", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "renounceRole",
     data: BytesLike
@@ -387,6 +394,28 @@ export namespace PausedEvent {
   export type OutputTuple = [account: string];
   export interface OutputObject {
     account: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace ProbeReleasedEvent {
+  export type InputTuple = [
+    executorId: BigNumberish,
+    actionId: BytesLike,
+    probesAdmitted: BigNumberish
+  ];
+  export type OutputTuple = [
+    executorId: bigint,
+    actionId: string,
+    probesAdmitted: bigint
+  ];
+  export interface OutputObject {
+    executorId: bigint;
+    actionId: string;
+    probesAdmitted: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -606,6 +635,12 @@ export interface CircuitBreaker extends BaseContract {
     "nonpayable"
   >;
 
+  release: TypedContractMethod<
+    [executorId: BigNumberish, actionId: BytesLike],
+    [boolean],
+    "nonpayable"
+  >;
+
   renounceRole: TypedContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
     [void],
@@ -748,6 +783,13 @@ export interface CircuitBreaker extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "release"
+  ): TypedContractMethod<
+    [executorId: BigNumberish, actionId: BytesLike],
+    [boolean],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "renounceRole"
   ): TypedContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
@@ -839,6 +881,13 @@ export interface CircuitBreaker extends BaseContract {
     PausedEvent.OutputObject
   >;
   getEvent(
+    key: "ProbeReleased"
+  ): TypedContractEvent<
+    ProbeReleasedEvent.InputTuple,
+    ProbeReleasedEvent.OutputTuple,
+    ProbeReleasedEvent.OutputObject
+  >;
+  getEvent(
     key: "RequestDenied"
   ): TypedContractEvent<
     RequestDeniedEvent.InputTuple,
@@ -924,6 +973,17 @@ export interface CircuitBreaker extends BaseContract {
       PausedEvent.InputTuple,
       PausedEvent.OutputTuple,
       PausedEvent.OutputObject
+    >;
+
+    "ProbeReleased(uint64,bytes32,uint32)": TypedContractEvent<
+      ProbeReleasedEvent.InputTuple,
+      ProbeReleasedEvent.OutputTuple,
+      ProbeReleasedEvent.OutputObject
+    >;
+    ProbeReleased: TypedContractEvent<
+      ProbeReleasedEvent.InputTuple,
+      ProbeReleasedEvent.OutputTuple,
+      ProbeReleasedEvent.OutputObject
     >;
 
     "RequestDenied(uint64,bytes32,uint16,uint64)": TypedContractEvent<

@@ -72,6 +72,7 @@ export declare namespace IANSStateManager {
     safeStreak: BigNumberish;
     enteredAt: BigNumberish;
     updatedAt: BigNumberish;
+    shutdownEpoch: BigNumberish;
   };
 
   export type ExecutorStateStructOutput = [
@@ -81,7 +82,8 @@ export declare namespace IANSStateManager {
     shutdownStreak: bigint,
     safeStreak: bigint,
     enteredAt: bigint,
-    updatedAt: bigint
+    updatedAt: bigint,
+    shutdownEpoch: bigint
   ] & {
     state: bigint;
     tonePpm: bigint;
@@ -90,6 +92,7 @@ export declare namespace IANSStateManager {
     safeStreak: bigint;
     enteredAt: bigint;
     updatedAt: bigint;
+    shutdownEpoch: bigint;
   };
 
   export type GuardStruct = { factorBp: BigNumberish; allowed: boolean };
@@ -103,13 +106,20 @@ export declare namespace IANSStateManager {
     state: BigNumberish;
     factorBp: BigNumberish;
     allowed: boolean;
+    shutdownEpoch: BigNumberish;
   };
 
   export type GuardViewStructOutput = [
     state: bigint,
     factorBp: bigint,
-    allowed: boolean
-  ] & { state: bigint; factorBp: bigint; allowed: boolean };
+    allowed: boolean,
+    shutdownEpoch: bigint
+  ] & {
+    state: bigint;
+    factorBp: bigint;
+    allowed: boolean;
+    shutdownEpoch: bigint;
+  };
 }
 
 export interface IANSStateManagerInterface extends Interface {

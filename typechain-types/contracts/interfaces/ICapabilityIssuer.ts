@@ -24,9 +24,15 @@ import type {
 } from "../../common";
 
 export declare namespace ICapabilityIssuer {
-  export type ConfigStruct = { maxTtl: BigNumberish };
+  export type ConfigStruct = {
+    maxTtl: BigNumberish;
+    maxNonceStep: BigNumberish;
+  };
 
-  export type ConfigStructOutput = [maxTtl: bigint] & { maxTtl: bigint };
+  export type ConfigStructOutput = [maxTtl: bigint, maxNonceStep: bigint] & {
+    maxTtl: bigint;
+    maxNonceStep: bigint;
+  };
 
   export type CountersStruct = {
     requests: BigNumberish;
@@ -139,6 +145,7 @@ export declare namespace ICapabilityIssuer {
     expiresAt: BigNumberish;
     revoked: boolean;
     outcomeReported: boolean;
+    shutdownEpoch: BigNumberish;
   };
 
   export type TokenInfoStructOutput = [
@@ -150,7 +157,8 @@ export declare namespace ICapabilityIssuer {
     issuedAt: bigint,
     expiresAt: bigint,
     revoked: boolean,
-    outcomeReported: boolean
+    outcomeReported: boolean,
+    shutdownEpoch: bigint
   ] & {
     exists: boolean;
     owner: string;
@@ -161,6 +169,7 @@ export declare namespace ICapabilityIssuer {
     expiresAt: bigint;
     revoked: boolean;
     outcomeReported: boolean;
+    shutdownEpoch: bigint;
   };
 }
 
@@ -201,6 +210,7 @@ export interface ICapabilityIssuerInterface extends Interface {
       | "IssueDenied"
       | "LinksSet"
       | "OutcomeReported"
+      | "StaleOutcome"
   ): EventFragment;
 
   encodeFunctionData(
@@ -387,10 +397,11 @@ export namespace CapabilityRevokedEvent {
 }
 
 export namespace ConfigSetEvent {
-  export type InputTuple = [maxTtl: BigNumberish];
-  export type OutputTuple = [maxTtl: bigint];
+  export type InputTuple = [maxTtl: BigNumberish, maxNonceStep: BigNumberish];
+  export type OutputTuple = [maxTtl: bigint, maxNonceStep: bigint];
   export interface OutputObject {
     maxTtl: bigint;
+    maxNonceStep: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -499,6 +510,28 @@ export namespace OutcomeReportedEvent {
   export interface OutputObject {
     tokenId: bigint;
     success: boolean;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace StaleOutcomeEvent {
+  export type InputTuple = [
+    tokenId: BigNumberish,
+    issuedAt: BigNumberish,
+    openedAt: BigNumberish
+  ];
+  export type OutputTuple = [
+    tokenId: bigint,
+    issuedAt: bigint,
+    openedAt: bigint
+  ];
+  export interface OutputObject {
+    tokenId: bigint;
+    issuedAt: bigint;
+    openedAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -816,6 +849,13 @@ export interface ICapabilityIssuer extends BaseContract {
     OutcomeReportedEvent.OutputTuple,
     OutcomeReportedEvent.OutputObject
   >;
+  getEvent(
+    key: "StaleOutcome"
+  ): TypedContractEvent<
+    StaleOutcomeEvent.InputTuple,
+    StaleOutcomeEvent.OutputTuple,
+    StaleOutcomeEvent.OutputObject
+  >;
 
   filters: {
     "AllRevoked(uint64,uint64,string)": TypedContractEvent<
@@ -851,7 +891,7 @@ export interface ICapabilityIssuer extends BaseContract {
       CapabilityRevokedEvent.OutputObject
     >;
 
-    "ConfigSet(uint32)": TypedContractEvent<
+    "ConfigSet(uint32,uint32)": TypedContractEvent<
       ConfigSetEvent.InputTuple,
       ConfigSetEvent.OutputTuple,
       ConfigSetEvent.OutputObject
@@ -926,6 +966,17 @@ export interface ICapabilityIssuer extends BaseContract {
       OutcomeReportedEvent.InputTuple,
       OutcomeReportedEvent.OutputTuple,
       OutcomeReportedEvent.OutputObject
+    >;
+
+    "StaleOutcome(uint256,uint64,uint64)": TypedContractEvent<
+      StaleOutcomeEvent.InputTuple,
+      StaleOutcomeEvent.OutputTuple,
+      StaleOutcomeEvent.OutputObject
+    >;
+    StaleOutcome: TypedContractEvent<
+      StaleOutcomeEvent.InputTuple,
+      StaleOutcomeEvent.OutputTuple,
+      StaleOutcomeEvent.OutputObject
     >;
   };
 }

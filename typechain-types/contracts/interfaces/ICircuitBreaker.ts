@@ -97,6 +97,7 @@ export interface ICircuitBreakerInterface extends Interface {
       | "counters"
       | "forceHalfOpen"
       | "recordOutcome"
+      | "release"
       | "request"
       | "reset"
       | "setConfig"
@@ -105,7 +106,11 @@ export interface ICircuitBreakerInterface extends Interface {
   ): FunctionFragment;
 
   getEvent(
-    nameOrSignatureOrTopic: "BreakerTransition" | "ConfigSet" | "RequestDenied"
+    nameOrSignatureOrTopic:
+      | "BreakerTransition"
+      | "ConfigSet"
+      | "ProbeReleased"
+      | "RequestDenied"
   ): EventFragment;
 
   encodeFunctionData(functionFragment: "config", values?: undefined): string;
@@ -120,6 +125,10 @@ export interface ICircuitBreakerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "recordOutcome",
     values: [BigNumberish, BytesLike, boolean]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "release",
+    values: [BigNumberish, BytesLike]
   ): string;
   encodeFunctionData(
     functionFragment: "request",
@@ -152,6 +161,7 @@ export interface ICircuitBreakerInterface extends Interface {
     functionFragment: "recordOutcome",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "release", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "request", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "reset", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "setConfig", data: BytesLike): Result;
@@ -205,6 +215,28 @@ export namespace ConfigSetEvent {
     cooldown: bigint;
     halfOpenMaxProbes: bigint;
     successThreshold: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace ProbeReleasedEvent {
+  export type InputTuple = [
+    executorId: BigNumberish,
+    actionId: BytesLike,
+    probesAdmitted: BigNumberish
+  ];
+  export type OutputTuple = [
+    executorId: bigint,
+    actionId: string,
+    probesAdmitted: bigint
+  ];
+  export interface OutputObject {
+    executorId: bigint;
+    actionId: string;
+    probesAdmitted: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -300,6 +332,12 @@ export interface ICircuitBreaker extends BaseContract {
     "nonpayable"
   >;
 
+  release: TypedContractMethod<
+    [executorId: BigNumberish, actionId: BytesLike],
+    [boolean],
+    "nonpayable"
+  >;
+
   request: TypedContractMethod<
     [executorId: BigNumberish, actionId: BytesLike],
     [[boolean, bigint] & { allowed: boolean; retryAt: bigint }],
@@ -359,6 +397,13 @@ export interface ICircuitBreaker extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "release"
+  ): TypedContractMethod<
+    [executorId: BigNumberish, actionId: BytesLike],
+    [boolean],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "request"
   ): TypedContractMethod<
     [executorId: BigNumberish, actionId: BytesLike],
@@ -409,6 +454,13 @@ export interface ICircuitBreaker extends BaseContract {
     ConfigSetEvent.OutputObject
   >;
   getEvent(
+    key: "ProbeReleased"
+  ): TypedContractEvent<
+    ProbeReleasedEvent.InputTuple,
+    ProbeReleasedEvent.OutputTuple,
+    ProbeReleasedEvent.OutputObject
+  >;
+  getEvent(
     key: "RequestDenied"
   ): TypedContractEvent<
     RequestDeniedEvent.InputTuple,
@@ -437,6 +489,17 @@ export interface ICircuitBreaker extends BaseContract {
       ConfigSetEvent.InputTuple,
       ConfigSetEvent.OutputTuple,
       ConfigSetEvent.OutputObject
+    >;
+
+    "ProbeReleased(uint64,bytes32,uint32)": TypedContractEvent<
+      ProbeReleasedEvent.InputTuple,
+      ProbeReleasedEvent.OutputTuple,
+      ProbeReleasedEvent.OutputObject
+    >;
+    ProbeReleased: TypedContractEvent<
+      ProbeReleasedEvent.InputTuple,
+      ProbeReleasedEvent.OutputTuple,
+      ProbeReleasedEvent.OutputObject
     >;
 
     "RequestDenied(uint64,bytes32,uint16,uint64)": TypedContractEvent<

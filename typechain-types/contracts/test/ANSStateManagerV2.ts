@@ -72,6 +72,7 @@ export declare namespace IANSStateManager {
     safeStreak: BigNumberish;
     enteredAt: BigNumberish;
     updatedAt: BigNumberish;
+    shutdownEpoch: BigNumberish;
   };
 
   export type ExecutorStateStructOutput = [
@@ -81,7 +82,8 @@ export declare namespace IANSStateManager {
     shutdownStreak: bigint,
     safeStreak: bigint,
     enteredAt: bigint,
-    updatedAt: bigint
+    updatedAt: bigint,
+    shutdownEpoch: bigint
   ] & {
     state: bigint;
     tonePpm: bigint;
@@ -90,6 +92,7 @@ export declare namespace IANSStateManager {
     safeStreak: bigint;
     enteredAt: bigint;
     updatedAt: bigint;
+    shutdownEpoch: bigint;
   };
 
   export type GuardStruct = { factorBp: BigNumberish; allowed: boolean };
@@ -103,13 +106,20 @@ export declare namespace IANSStateManager {
     state: BigNumberish;
     factorBp: BigNumberish;
     allowed: boolean;
+    shutdownEpoch: BigNumberish;
   };
 
   export type GuardViewStructOutput = [
     state: bigint,
     factorBp: bigint,
-    allowed: boolean
-  ] & { state: bigint; factorBp: bigint; allowed: boolean };
+    allowed: boolean,
+    shutdownEpoch: bigint
+  ] & {
+    state: bigint;
+    factorBp: bigint;
+    allowed: boolean;
+    shutdownEpoch: bigint;
+  };
 }
 
 export interface ANSStateManagerV2Interface extends Interface {
@@ -120,6 +130,7 @@ export interface ANSStateManagerV2Interface extends Interface {
       | "MAX_DWELL"
       | "MAX_FACTOR_BP"
       | "MAX_READINGS"
+      | "MAX_SHUTDOWN_EPOCH"
       | "MAX_TONE_PPM"
       | "ORACLE_ROLE"
       | "UPGRADE_INTERFACE_VERSION"
@@ -181,6 +192,10 @@ export interface ANSStateManagerV2Interface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "MAX_READINGS",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "MAX_SHUTDOWN_EPOCH",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -283,6 +298,10 @@ export interface ANSStateManagerV2Interface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "MAX_READINGS",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "MAX_SHUTDOWN_EPOCH",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -636,6 +655,8 @@ export interface ANSStateManagerV2 extends BaseContract {
 
   MAX_READINGS: TypedContractMethod<[], [bigint], "view">;
 
+  MAX_SHUTDOWN_EPOCH: TypedContractMethod<[], [bigint], "view">;
+
   MAX_TONE_PPM: TypedContractMethod<[], [bigint], "view">;
 
   ORACLE_ROLE: TypedContractMethod<[], [string], "view">;
@@ -776,6 +797,9 @@ export interface ANSStateManagerV2 extends BaseContract {
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "MAX_READINGS"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "MAX_SHUTDOWN_EPOCH"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "MAX_TONE_PPM"

@@ -24,9 +24,15 @@ import type {
 } from "../../common";
 
 export declare namespace ICapabilityIssuer {
-  export type ConfigStruct = { maxTtl: BigNumberish };
+  export type ConfigStruct = {
+    maxTtl: BigNumberish;
+    maxNonceStep: BigNumberish;
+  };
 
-  export type ConfigStructOutput = [maxTtl: bigint] & { maxTtl: bigint };
+  export type ConfigStructOutput = [maxTtl: bigint, maxNonceStep: bigint] & {
+    maxTtl: bigint;
+    maxNonceStep: bigint;
+  };
 
   export type CountersStruct = {
     requests: BigNumberish;
@@ -139,6 +145,7 @@ export declare namespace ICapabilityIssuer {
     expiresAt: BigNumberish;
     revoked: boolean;
     outcomeReported: boolean;
+    shutdownEpoch: BigNumberish;
   };
 
   export type TokenInfoStructOutput = [
@@ -150,7 +157,8 @@ export declare namespace ICapabilityIssuer {
     issuedAt: bigint,
     expiresAt: bigint,
     revoked: boolean,
-    outcomeReported: boolean
+    outcomeReported: boolean,
+    shutdownEpoch: bigint
   ] & {
     exists: boolean;
     owner: string;
@@ -161,6 +169,7 @@ export declare namespace ICapabilityIssuer {
     expiresAt: bigint;
     revoked: boolean;
     outcomeReported: boolean;
+    shutdownEpoch: bigint;
   };
 }
 
@@ -226,6 +235,7 @@ export interface CapabilityIssuerV2Interface extends Interface {
       | "RoleAdminChanged"
       | "RoleGranted"
       | "RoleRevoked"
+      | "StaleOutcome"
       | "Unpaused"
       | "Upgraded"
   ): EventFragment;
@@ -532,10 +542,11 @@ export namespace CapabilityRevokedEvent {
 }
 
 export namespace ConfigSetEvent {
-  export type InputTuple = [maxTtl: BigNumberish];
-  export type OutputTuple = [maxTtl: bigint];
+  export type InputTuple = [maxTtl: BigNumberish, maxNonceStep: BigNumberish];
+  export type OutputTuple = [maxTtl: bigint, maxNonceStep: bigint];
   export interface OutputObject {
     maxTtl: bigint;
+    maxNonceStep: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -726,6 +737,28 @@ export namespace RoleRevokedEvent {
     role: string;
     account: string;
     sender: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace StaleOutcomeEvent {
+  export type InputTuple = [
+    tokenId: BigNumberish,
+    issuedAt: BigNumberish,
+    openedAt: BigNumberish
+  ];
+  export type OutputTuple = [
+    tokenId: bigint,
+    issuedAt: bigint,
+    openedAt: bigint
+  ];
+  export interface OutputObject {
+    tokenId: bigint;
+    issuedAt: bigint;
+    openedAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1255,6 +1288,13 @@ export interface CapabilityIssuerV2 extends BaseContract {
     RoleRevokedEvent.OutputObject
   >;
   getEvent(
+    key: "StaleOutcome"
+  ): TypedContractEvent<
+    StaleOutcomeEvent.InputTuple,
+    StaleOutcomeEvent.OutputTuple,
+    StaleOutcomeEvent.OutputObject
+  >;
+  getEvent(
     key: "Unpaused"
   ): TypedContractEvent<
     UnpausedEvent.InputTuple,
@@ -1303,7 +1343,7 @@ export interface CapabilityIssuerV2 extends BaseContract {
       CapabilityRevokedEvent.OutputObject
     >;
 
-    "ConfigSet(uint32)": TypedContractEvent<
+    "ConfigSet(uint32,uint32)": TypedContractEvent<
       ConfigSetEvent.InputTuple,
       ConfigSetEvent.OutputTuple,
       ConfigSetEvent.OutputObject
@@ -1433,6 +1473,17 @@ export interface CapabilityIssuerV2 extends BaseContract {
       RoleRevokedEvent.InputTuple,
       RoleRevokedEvent.OutputTuple,
       RoleRevokedEvent.OutputObject
+    >;
+
+    "StaleOutcome(uint256,uint64,uint64)": TypedContractEvent<
+      StaleOutcomeEvent.InputTuple,
+      StaleOutcomeEvent.OutputTuple,
+      StaleOutcomeEvent.OutputObject
+    >;
+    StaleOutcome: TypedContractEvent<
+      StaleOutcomeEvent.InputTuple,
+      StaleOutcomeEvent.OutputTuple,
+      StaleOutcomeEvent.OutputObject
     >;
 
     "Unpaused(address)": TypedContractEvent<

@@ -113,6 +113,7 @@ export interface CircuitBreakerV2Interface extends Interface {
       | "paused"
       | "proxiableUUID"
       | "recordOutcome"
+      | "release"
       | "renounceRole"
       | "request"
       | "reset"
@@ -132,6 +133,7 @@ export interface CircuitBreakerV2Interface extends Interface {
       | "ConfigSet"
       | "Initialized"
       | "Paused"
+      | "ProbeReleased"
       | "RequestDenied"
       | "RoleAdminChanged"
       | "RoleGranted"
@@ -206,6 +208,10 @@ export interface CircuitBreakerV2Interface extends Interface {
   encodeFunctionData(
     functionFragment: "recordOutcome",
     values: [BigNumberish, BytesLike, boolean]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "release",
+    values: [BigNumberish, BytesLike]
   ): string;
   encodeFunctionData(
     functionFragment: "renounceRole",
@@ -298,6 +304,7 @@ export interface CircuitBreakerV2Interface extends Interface {
     functionFragment: "recordOutcome",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "release", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "renounceRole",
     data: BytesLike
@@ -390,6 +397,28 @@ export namespace PausedEvent {
   export type OutputTuple = [account: string];
   export interface OutputObject {
     account: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace ProbeReleasedEvent {
+  export type InputTuple = [
+    executorId: BigNumberish,
+    actionId: BytesLike,
+    probesAdmitted: BigNumberish
+  ];
+  export type OutputTuple = [
+    executorId: bigint,
+    actionId: string,
+    probesAdmitted: bigint
+  ];
+  export interface OutputObject {
+    executorId: bigint;
+    actionId: string;
+    probesAdmitted: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -609,6 +638,12 @@ export interface CircuitBreakerV2 extends BaseContract {
     "nonpayable"
   >;
 
+  release: TypedContractMethod<
+    [executorId: BigNumberish, actionId: BytesLike],
+    [boolean],
+    "nonpayable"
+  >;
+
   renounceRole: TypedContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
     [void],
@@ -753,6 +788,13 @@ export interface CircuitBreakerV2 extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "release"
+  ): TypedContractMethod<
+    [executorId: BigNumberish, actionId: BytesLike],
+    [boolean],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "renounceRole"
   ): TypedContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
@@ -847,6 +889,13 @@ export interface CircuitBreakerV2 extends BaseContract {
     PausedEvent.OutputObject
   >;
   getEvent(
+    key: "ProbeReleased"
+  ): TypedContractEvent<
+    ProbeReleasedEvent.InputTuple,
+    ProbeReleasedEvent.OutputTuple,
+    ProbeReleasedEvent.OutputObject
+  >;
+  getEvent(
     key: "RequestDenied"
   ): TypedContractEvent<
     RequestDeniedEvent.InputTuple,
@@ -932,6 +981,17 @@ export interface CircuitBreakerV2 extends BaseContract {
       PausedEvent.InputTuple,
       PausedEvent.OutputTuple,
       PausedEvent.OutputObject
+    >;
+
+    "ProbeReleased(uint64,bytes32,uint32)": TypedContractEvent<
+      ProbeReleasedEvent.InputTuple,
+      ProbeReleasedEvent.OutputTuple,
+      ProbeReleasedEvent.OutputObject
+    >;
+    ProbeReleased: TypedContractEvent<
+      ProbeReleasedEvent.InputTuple,
+      ProbeReleasedEvent.OutputTuple,
+      ProbeReleasedEvent.OutputObject
     >;
 
     "RequestDenied(uint64,bytes32,uint16,uint64)": TypedContractEvent<

@@ -86,6 +86,17 @@ const _abi = [
     type: "error",
   },
   {
+    inputs: [
+      {
+        internalType: "uint64",
+        name: "executorId",
+        type: "uint64",
+      },
+    ],
+    name: "ShutdownEpochExhausted",
+    type: "error",
+  },
+  {
     inputs: [],
     name: "ShutdownMustBlock",
     type: "error",
@@ -402,6 +413,11 @@ const _abi = [
             name: "updatedAt",
             type: "uint64",
           },
+          {
+            internalType: "uint32",
+            name: "shutdownEpoch",
+            type: "uint32",
+          },
         ],
         internalType: "struct IANSStateManager.ExecutorState",
         name: "",
@@ -468,6 +484,11 @@ const _abi = [
             internalType: "bool",
             name: "allowed",
             type: "bool",
+          },
+          {
+            internalType: "uint32",
+            name: "shutdownEpoch",
+            type: "uint32",
           },
         ],
         internalType: "struct IANSStateManager.GuardView",

@@ -83,6 +83,17 @@ const _abi = [
         type: "uint32",
       },
     ],
+    name: "InvalidMaxNonceStep",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint32",
+        name: "value",
+        type: "uint32",
+      },
+    ],
     name: "InvalidMaxTtl",
     type: "error",
   },
@@ -137,6 +148,32 @@ const _abi = [
       },
     ],
     name: "NonceReplayed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint64",
+        name: "executorId",
+        type: "uint64",
+      },
+      {
+        internalType: "uint64",
+        name: "nonce",
+        type: "uint64",
+      },
+      {
+        internalType: "uint64",
+        name: "lastNonce",
+        type: "uint64",
+      },
+      {
+        internalType: "uint32",
+        name: "maxNonceStep",
+        type: "uint32",
+      },
+    ],
+    name: "NonceTooFar",
     type: "error",
   },
   {
@@ -290,6 +327,12 @@ const _abi = [
         indexed: false,
         internalType: "uint32",
         name: "maxTtl",
+        type: "uint32",
+      },
+      {
+        indexed: false,
+        internalType: "uint32",
+        name: "maxNonceStep",
         type: "uint32",
       },
     ],
@@ -447,6 +490,31 @@ const _abi = [
     type: "event",
   },
   {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "tokenId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint64",
+        name: "issuedAt",
+        type: "uint64",
+      },
+      {
+        indexed: false,
+        internalType: "uint64",
+        name: "openedAt",
+        type: "uint64",
+      },
+    ],
+    name: "StaleOutcome",
+    type: "event",
+  },
+  {
     inputs: [
       {
         internalType: "address",
@@ -474,6 +542,11 @@ const _abi = [
           {
             internalType: "uint32",
             name: "maxTtl",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "maxNonceStep",
             type: "uint32",
           },
         ],
@@ -835,6 +908,11 @@ const _abi = [
             name: "maxTtl",
             type: "uint32",
           },
+          {
+            internalType: "uint32",
+            name: "maxNonceStep",
+            type: "uint32",
+          },
         ],
         internalType: "struct ICapabilityIssuer.Config",
         name: "config",
@@ -955,6 +1033,11 @@ const _abi = [
             internalType: "bool",
             name: "outcomeReported",
             type: "bool",
+          },
+          {
+            internalType: "uint32",
+            name: "shutdownEpoch",
+            type: "uint32",
           },
         ],
         internalType: "struct ICapabilityIssuer.TokenInfo",

@@ -170,6 +170,31 @@ const _abi = [
       },
       {
         indexed: false,
+        internalType: "uint32",
+        name: "probesAdmitted",
+        type: "uint32",
+      },
+    ],
+    name: "ProbeReleased",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint64",
+        name: "executorId",
+        type: "uint64",
+      },
+      {
+        indexed: true,
+        internalType: "bytes32",
+        name: "actionId",
+        type: "bytes32",
+      },
+      {
+        indexed: false,
         internalType: "uint16",
         name: "code",
         type: "uint16",
@@ -308,6 +333,30 @@ const _abi = [
     ],
     name: "recordOutcome",
     outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint64",
+        name: "executorId",
+        type: "uint64",
+      },
+      {
+        internalType: "bytes32",
+        name: "actionId",
+        type: "bytes32",
+      },
+    ],
+    name: "release",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "released",
+        type: "bool",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
