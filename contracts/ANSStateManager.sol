@@ -25,17 +25,21 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
 
     /// @notice Largest guard factor, basis points (100%).
     uint16 public constant MAX_FACTOR_BP = 10_000;
+    /// @notice Largest shutdown epoch: SHUTDOWN is not left once it is reached (4011).
+    uint32 public constant MAX_SHUTDOWN_EPOCH = type(uint32).max;
 
     /// @dev One executor in one word: state 8 | tone 24 (≤ 1,000,000 < 2^24) | three streaks
-    /// 32 each | enteredAt 64 | updatedAt 64 = 256 bits.
+    /// 32 each | enteredAt 40 | updatedAt 40 | shutdownEpoch 32 = 240 bits. Times in 40 bits
+    /// hold unix seconds until the year 36,812 (as the issuer's tokens).
     struct Record {
         AnsState state;
         uint24 tonePpm;
         uint32 dangerStreak;
         uint32 shutdownStreak;
         uint32 safeStreak;
-        uint64 enteredAt;
-        uint64 updatedAt;
+        uint40 enteredAt;
+        uint40 updatedAt;
+        uint32 shutdownEpoch;
     }
 
     /// @dev The config packed with the readings counter, so a reading touches one word here:
@@ -91,7 +95,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         ANSStorage storage $ = _s();
         Hot memory hot = $.hot;
         Record memory r = $.executors[executorId];
-        uint64 t = uint64(block.timestamp);
+        uint40 t = uint40(block.timestamp);
 
         r.tonePpm = uint24(tonePpm);
         r.updatedAt = t;
@@ -120,6 +124,8 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         }
         r.state = to;
         r.enteredAt = t;
+        // Safe: SHUTDOWN is left only by an override, which refuses at the maximum (4011).
+        if (to == AnsState.SHUTDOWN) r.shutdownEpoch += 1;
         _storeRecord($.executors[executorId], r);
         _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
         return to;
@@ -136,8 +142,12 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         Record memory r = $.executors[executorId];
         AnsState from = r.state;
         if (uint8(from) == to) revert StateUnchanged(from);
+        if (from == AnsState.SHUTDOWN && r.shutdownEpoch == MAX_SHUTDOWN_EPOCH) {
+            revert ShutdownEpochExhausted(executorId);
+        }
         r.state = AnsState(to);
-        r.enteredAt = uint64(block.timestamp);
+        r.enteredAt = uint40(block.timestamp);
+        if (to == uint8(AnsState.SHUTDOWN)) r.shutdownEpoch += 1;
         r.dangerStreak = 0;
         r.shutdownStreak = 0;
         r.safeStreak = 0;
@@ -200,16 +210,26 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     /// @inheritdoc IANSStateManager
     function guardOf(uint64 executorId) external view returns (GuardView memory) {
         ANSStorage storage $ = _s();
-        AnsState state = $.executors[executorId].state;
+        Record storage r = $.executors[executorId];
+        (AnsState state, uint32 shutdownEpoch) = (r.state, r.shutdownEpoch);
         Guard memory g = $.guards[uint8(state)];
-        return GuardView(state, g.factorBp, g.allowed);
+        return GuardView(state, g.factorBp, g.allowed, shutdownEpoch);
     }
 
     /// @inheritdoc IANSStateManager
     function executorState(uint64 executorId) external view returns (ExecutorState memory) {
         Record memory r = _s().executors[executorId];
         return
-            ExecutorState(r.state, r.tonePpm, r.dangerStreak, r.shutdownStreak, r.safeStreak, r.enteredAt, r.updatedAt);
+            ExecutorState(
+                r.state,
+                r.tonePpm,
+                r.dangerStreak,
+                r.shutdownStreak,
+                r.safeStreak,
+                r.enteredAt,
+                r.updatedAt,
+                r.shutdownEpoch
+            );
     }
 
     /// @inheritdoc IANSStateManager
@@ -267,7 +287,8 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
                 (uint256(r.shutdownStreak) << 64) |
                 (uint256(r.safeStreak) << 96) |
                 (uint256(r.enteredAt) << 128) |
-                (uint256(r.updatedAt) << 192);
+                (uint256(r.updatedAt) << 168) |
+                (uint256(r.shutdownEpoch) << 208);
         assembly ("memory-safe") {
             sstore(slot_.slot, word)
         }

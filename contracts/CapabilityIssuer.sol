@@ -32,6 +32,8 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     uint16 private constant BREAKER_OPEN = 3100;
     uint16 private constant PROBE_LIMIT_REACHED = 3101;
     uint16 private constant RATE_LIMITED = 2100;
+    uint8 private constant REVOKED = 1;
+    uint8 private constant OUTCOME_REPORTED = 2;
 
     /// @dev An executor's issue-path word: lastNonce 64 | epoch 64 | requests 64 | issued 64.
     struct Hot {
@@ -49,35 +51,38 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         bool registered;
     }
 
-    /// @dev A token in one word: executorId 64 | epoch 64 | issuedAt 40 | ttl 32 |
-    /// action 32 (index into `actionOf`) | revoked 8 | outcomeReported 8 = 248 bits.
-    /// issuedAt in 40 bits holds unix seconds until the year 36,812. The owner is the
-    /// executor's account, which never changes, so it is not stored per token.
+    /// @dev A token in one word: executorId 64 | epoch 64 | issuedAt 40 | ttl 24 |
+    /// action 24 (index into `actionOf`) | shutdownEpoch 32 | flags 8 (bit 0 revoked,
+    /// bit 1 outcomeReported) = 256 bits. issuedAt in 40 bits holds unix seconds until the
+    /// year 36,812; ttl ≤ MAX_TTL < 2^24; 2^24 − 1 distinct actions (each needs a brake
+    /// schema set by ADMIN). The owner is the executor's account, which never changes, so it
+    /// is not stored per token.
     struct Token {
         uint64 executorId;
         uint64 epoch;
         uint40 issuedAt;
-        uint32 ttl;
-        uint32 action;
-        bool revoked;
-        bool outcomeReported;
+        uint24 ttl;
+        uint24 action;
+        uint32 shutdownEpoch;
+        uint8 flags;
     }
 
     /// @custom:storage-location erc7201:vagus.storage.CapabilityIssuer
     struct IssuerStorage {
-        address ans; // 160 | maxTtl 32
+        address ans; // 160 | maxTtl 32 | maxNonceStep 32
         uint32 maxTtl;
+        uint32 maxNonceStep;
         address inbox; // 160 | totalSupply 64
         uint64 totalSupply;
-        address brake; // 160 | actionCount 32
-        uint32 actionCount;
+        address brake; // 160 | actionCount 24
+        uint24 actionCount;
         address breaker;
         address rateLimiter;
         mapping(uint64 executorId => Hot) hot;
         mapping(uint64 executorId => Cold) cold;
         mapping(uint256 tokenId => Token) tokens;
-        mapping(bytes32 actionId => uint32) actionIndex; // 1-based; 0 = not seen yet
-        mapping(uint32 index => bytes32) actionOf;
+        mapping(bytes32 actionId => uint24) actionIndex; // 1-based; 0 = not seen yet
+        mapping(uint24 index => bytes32) actionOf;
         mapping(address owner => uint256) balances;
     }
 
@@ -86,6 +91,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         uint16 code;
         uint64 retryAt;
         uint8 state;
+        uint32 shutdownEpoch;
         bytes32 paramsSha256;
         bytes32 paramsKeccak256;
         bytes32 limitsSha256;
@@ -124,6 +130,12 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         if (block.timestamp > intent.notAfter) revert IntentExpired(intent.notAfter);
         Hot memory hot = $.hot[executorId];
         if (intent.nonce <= hot.lastNonce) revert NonceReplayed(executorId, intent.nonce, hot.lastNonce);
+        // No underflow: nonce > lastNonce. The bound keeps any one planner from using up the
+        // executor's nonces (issue 9 hole 2).
+        uint32 maxNonceStep = $.maxNonceStep;
+        if (intent.nonce - hot.lastNonce > maxNonceStep) {
+            revert NonceTooFar(executorId, intent.nonce, hot.lastNonce, maxNonceStep);
+        }
 
         // Step 4: the intent is processed. Written before any call-out, so a nonce is used
         // once even if a linked contract re-entered.
@@ -141,7 +153,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             emit IssueDenied(executorId, intent.actionId, intent.nonce, v.code, v.retryAt);
             return IssueResult(false, 0, v.code, v.retryAt);
         }
-        uint256 tokenId = _mint($, intent, cold.account);
+        uint256 tokenId = _mint($, intent, cold.account, v.shutdownEpoch);
         emit CapabilityIssued(
             tokenId,
             executorId,
@@ -162,9 +174,10 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     /// @dev Needs `REVOKER`; allowed while paused.
     function revoke(uint256 tokenId, string calldata reason) external onlyRole(REVOKER_ROLE) {
         Token storage tok = _existing(tokenId);
-        if (tok.revoked) revert AlreadyRevoked(tokenId);
+        uint8 flags = tok.flags;
+        if (flags & REVOKED != 0) revert AlreadyRevoked(tokenId);
         _requireReason(reason);
-        tok.revoked = true;
+        tok.flags = flags | REVOKED;
         emit CapabilityRevoked(tokenId, tok.executorId, reason);
     }
 
@@ -181,14 +194,27 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     }
 
     /// @inheritdoc ICapabilityIssuer
-    /// @dev Needs `REPORTER`; allowed while paused. Emits before it calls the breaker.
+    /// @dev Needs `REPORTER`; allowed while paused. Emits before it calls the breaker; a
+    /// stale success (spec §4.3) is not forwarded.
     function reportOutcome(uint256 tokenId, bool success) external onlyRole(REPORTER_ROLE) {
         Token storage tok = _existing(tokenId);
-        if (tok.outcomeReported) revert OutcomeAlreadyReported(tokenId);
-        tok.outcomeReported = true;
+        uint8 flags = tok.flags;
+        if (flags & OUTCOME_REPORTED != 0) revert OutcomeAlreadyReported(tokenId);
+        tok.flags = flags | OUTCOME_REPORTED;
         emit OutcomeReported(tokenId, success);
         IssuerStorage storage $ = _s();
-        ICircuitBreaker($.breaker).recordOutcome(tok.executorId, $.actionOf[tok.action], success);
+        ICircuitBreaker breaker = ICircuitBreaker($.breaker);
+        (uint64 executorId, bytes32 actionId, uint64 issuedAt) = (tok.executorId, $.actionOf[tok.action], tok.issuedAt);
+        if (success) {
+            // Only tokens issued after the breaker last opened may help close it (issue 9
+            // hole 5): nothing is issued while OPEN, so issuedAt > openedAt is exact.
+            ICircuitBreaker.BreakerStatus memory st = breaker.status(executorId, actionId);
+            if (st.state == ICircuitBreaker.BreakerState.HALF_OPEN && issuedAt <= st.openedAt) {
+                emit StaleOutcome(tokenId, issuedAt, st.openedAt);
+                return;
+            }
+        }
+        breaker.recordOutcome(executorId, actionId, success);
     }
 
     // ───────────────────────────── executors ─────────────────────────────
@@ -257,10 +283,13 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         IssuerStorage storage $ = _s();
         if (tokenId == 0 || tokenId > $.totalSupply) return false;
         Token memory tok = $.tokens[tokenId];
-        if (tok.revoked) return false;
+        if (tok.flags & REVOKED != 0) return false;
         if (tok.epoch != $.hot[tok.executorId].epoch) return false;
         if (block.timestamp >= uint256(tok.issuedAt) + tok.ttl) return false;
-        return IANSStateManager($.ans).guardOf(tok.executorId).state != IANSStateManager.AnsState.SHUTDOWN;
+        // A SHUTDOWN since the issue ends the token for good, even after an override back
+        // to SAFE and whatever the reflex arc did (spec §4.3).
+        IANSStateManager.GuardView memory g = IANSStateManager($.ans).guardOf(tok.executorId);
+        return g.state != IANSStateManager.AnsState.SHUTDOWN && g.shutdownEpoch == tok.shutdownEpoch;
     }
 
     /// @inheritdoc ICapabilityIssuer
@@ -277,8 +306,9 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
                 tok.epoch,
                 tok.issuedAt,
                 uint64(tok.issuedAt) + tok.ttl,
-                tok.revoked,
-                tok.outcomeReported
+                tok.flags & REVOKED != 0,
+                tok.flags & OUTCOME_REPORTED != 0,
+                tok.shutdownEpoch
             );
     }
 
@@ -325,7 +355,8 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
 
     /// @inheritdoc ICapabilityIssuer
     function config() external view returns (Config memory) {
-        return Config(_s().maxTtl);
+        IssuerStorage storage $ = _s();
+        return Config($.maxTtl, $.maxNonceStep);
     }
 
     /// @inheritdoc ICapabilityIssuer
@@ -353,6 +384,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             return v;
         }
         v.state = uint8(guard.state);
+        v.shutdownEpoch = guard.shutdownEpoch;
         IVagalBrake.BrakeResult memory brake = IVagalBrake($.brake).applyBrake(
             intent.actionId,
             intent.params,
@@ -370,6 +402,9 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         }
         (ok, retryAt) = IRateLimiter($.rateLimiter).consume(executorId, intent.actionId);
         if (!ok) {
+            // All-or-nothing admissions: the breaker's admission of this intent is given back
+            // (a HALF_OPEN probe; a no-op when CLOSED), so no probe is lost (issue 9 hole 3).
+            ICircuitBreaker($.breaker).release(executorId, intent.actionId);
             v.code = RATE_LIMITED;
             v.retryAt = retryAt;
             return v;
@@ -382,11 +417,16 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
 
     /// @dev Step 10: one new word for the token; the executor's hot word and the owner's
     /// balance are updated in place.
-    function _mint(IssuerStorage storage $, Intent calldata intent, address account) private returns (uint256 tokenId) {
+    function _mint(
+        IssuerStorage storage $,
+        Intent calldata intent,
+        address account,
+        uint32 shutdownEpoch
+    ) private returns (uint256 tokenId) {
         // Read again (a warm SLOAD) rather than reuse the copy from before the call-outs: the
         // token must carry the epoch as it is now, and a stale copy must never be written back.
         Hot memory hot = $.hot[intent.executorId];
-        uint32 action = $.actionIndex[intent.actionId];
+        uint24 action = $.actionIndex[intent.actionId];
         if (action == 0) {
             action = $.actionCount + 1;
             $.actionCount = action;
@@ -402,13 +442,14 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             $.balances[account] += 1;
         }
         _storeHot($.hot[intent.executorId], hot);
-        // One SSTORE in `Token`'s layout (revoked and outcomeReported start false).
+        // One SSTORE in `Token`'s layout (flags start clear). ttl ≤ maxTtl ≤ MAX_TTL < 2^24.
         uint256 word =
             uint256(intent.executorId) |
                 (uint256(hot.epoch) << 64) |
                 (uint256(uint40(block.timestamp)) << 128) |
                 (uint256(intent.ttl) << 168) |
-                (uint256(action) << 200);
+                (uint256(action) << 192) |
+                (uint256(shutdownEpoch) << 216);
         Token storage tok = $.tokens[tokenId];
         assembly ("memory-safe") {
             sstore(tok.slot, word)
@@ -436,8 +477,11 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
 
     function _setConfig(Config calldata c) private {
         if (c.maxTtl == 0 || c.maxTtl > MAX_TTL) revert InvalidMaxTtl(c.maxTtl);
-        _s().maxTtl = c.maxTtl;
-        emit ConfigSet(c.maxTtl);
+        if (c.maxNonceStep == 0) revert InvalidMaxNonceStep(c.maxNonceStep);
+        IssuerStorage storage $ = _s();
+        $.maxTtl = c.maxTtl;
+        $.maxNonceStep = c.maxNonceStep;
+        emit ConfigSet(c.maxTtl, c.maxNonceStep);
     }
 
     /// @dev spec/capability-issuer.json roles: ADMIN, GUARDIAN, PLANNER, REVOKER, REPORTER.

@@ -77,6 +77,26 @@ contract CircuitBreaker is VagusAccessFrame, ICircuitBreaker {
     }
 
     /// @inheritdoc ICircuitBreaker
+    /// @dev Needs `CONSUMER`; blocked while paused. The issuer calls it when the rate limiter
+    /// denies an intent the breaker admitted, so no probe is lost to an intent not issued.
+    function release(
+        uint64 executorId,
+        bytes32 actionId
+    ) external onlyRole(CONSUMER_ROLE) whenNotPaused returns (bool released) {
+        _requirePair(executorId, actionId);
+        BreakerMachine.Pair storage pair = _pair(executorId, actionId);
+        if (_materializeLazy(pair, executorId, actionId) != BreakerState.HALF_OPEN) return false;
+        uint32 probes = pair.probesAdmitted;
+        if (probes == 0) return false;
+        unchecked {
+            probes -= 1; // Safe: probes > 0.
+        }
+        pair.probesAdmitted = probes;
+        emit ProbeReleased(executorId, actionId, probes);
+        return true;
+    }
+
+    /// @inheritdoc ICircuitBreaker
     /// @dev Needs `REPORTER`; works while paused (safety). Counts the outcome in every state.
     function recordOutcome(uint64 executorId, bytes32 actionId, bool success) external onlyRole(REPORTER_ROLE) {
         _requirePair(executorId, actionId);

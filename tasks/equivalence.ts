@@ -10,7 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
  * Hardhat tasks of the equivalence engine (README "Commands"):
  *
  *   npx hardhat vagus:equivalence [--scenario <file|dir>] [--runs N] [--seed S] [--steps K]
- *       [--components A,B] [--total-steps T] [--out dir] [--digest touched|full|none]
+ *       [--components A,B] [--total-steps T] [--adversarial-steps T] [--out dir] [--digest touched|full|none]
  *   npx hardhat vagus:demo
  *
  * Both run on the embedded chains (Hardhat's in-process EVM, the CosmWasm engine): they
@@ -24,6 +24,7 @@ interface EquivalenceArgs {
   steps: number;
   components?: string;
   totalSteps: number;
+  adversarialSteps: number;
   out: string;
   digest: string;
   quiet: boolean;
@@ -55,23 +56,27 @@ async function equivalence(args: EquivalenceArgs, hre: HardhatRuntimeEnvironment
       log(`[${i + 1}/${n}] ${eq.resultLine(r)}`),
     );
 
-    const campaigns = [];
-    if (args.runs > 0 || args.totalSteps > 0) {
-      const components = args.components
-        ? args.components.split(",").map((c) => c.trim())
-        : [...net.spec.components.keys()].filter(
-            (c) =>
-              ["RateLimiter", "CircuitBreaker"].includes(c) ||
-              results.some((r) => r.deployed.evm.some((d) => d.component === c)),
-          );
-      let seed = args.seed ?? Date.now() % 2 ** 31;
+    const campaigns: Awaited<ReturnType<typeof eq.runCampaign>>[] = [];
+    const campaign = async (mode: "generic" | "adversarial", totalSteps: number, seed0: number) => {
+      const components =
+        mode === "adversarial"
+          ? [...eq.SYSTEM_COMPONENTS]
+          : args.components
+            ? args.components.split(",").map((c) => c.trim())
+            : [...net.spec.components.keys()].filter(
+                (c) =>
+                  ["RateLimiter", "CircuitBreaker"].includes(c) ||
+                  results.some((r) => r.deployed.evm.some((d) => d.component === c)),
+              );
+      let seed = seed0;
       let total = 0;
       const runs = args.runs > 0 ? args.runs : 100;
       do {
-        log(`campaign: ${runs} runs of up to ${args.steps} steps over ${components.join(", ")}, seed ${seed}`);
+        log(`${mode} campaign: ${runs} runs of up to ${args.steps} steps over ${components.join(", ")}, seed ${seed}`);
         const t0 = Date.now();
         const c = await eq.runCampaign({
           runner,
+          mode,
           components,
           runs,
           maxSteps: args.steps,
@@ -87,15 +92,19 @@ async function equivalence(args: EquivalenceArgs, hre: HardhatRuntimeEnvironment
         total += c.steps;
         if (c.failure) {
           log(
-            `campaign FAILED (${c.failure.kind}), shrunk to ${c.failure.scenario.steps.length} steps: ${c.failure.message}`,
+            `${mode} campaign FAILED (${c.failure.kind}), shrunk to ${c.failure.scenario.steps.length} steps: ${c.failure.message}`,
           );
           if (c.failure.file)
             log(`  replay: npx hardhat vagus:equivalence --scenario ${path.relative(process.cwd(), c.failure.file)}`);
-          break;
+          return;
         }
         seed += 1;
-      } while (total < args.totalSteps);
-    }
+      } while (total < totalSteps);
+    };
+    const seed = args.seed ?? Date.now() % 2 ** 31;
+    if (args.runs > 0 || args.totalSteps > 0) await campaign("generic", args.totalSteps, seed);
+    if (args.adversarialSteps > 0 && !campaigns.some((c) => c.failure))
+      await campaign("adversarial", args.adversarialSteps, seed);
     const report = eq.buildReport(results, campaigns, Date.now() - started);
     const written = eq.writeReport(report, args.out);
     log(`report: ${path.relative(process.cwd(), written.md)}, ${path.relative(process.cwd(), written.json)}`);
@@ -122,6 +131,12 @@ task("vagus:equivalence", "Runs scenarios and property campaigns on both stacks 
     "Components of the campaign, comma-separated (default: RateLimiter, CircuitBreaker and every component the scenarios deployed)",
   )
   .addOptionalParam("totalSteps", "Keep campaigning (next seeds) until this many steps were compared", 0, types.int)
+  .addOptionalParam(
+    "adversarialSteps",
+    "Then run the adversarial campaign (compromised planner, reporter, attestor, oracle; safety invariants) until this many steps were compared",
+    0,
+    types.int,
+  )
   .addOptionalParam("out", "Report folder", path.join(ROOT, "reports", "equivalence"))
   .addOptionalParam("digest", "State digest after each step: touched | full | none", "touched")
   .addFlag("quiet", "Only the verdict")
@@ -192,6 +207,7 @@ task(
       runs: 0,
       steps: 50,
       totalSteps: 0,
+      adversarialSteps: 0,
       out: path.join(ROOT, "reports", "equivalence"),
       digest: "touched",
       quiet: false,

@@ -43,6 +43,7 @@ interface IANSStateManager {
         AnsState state;
         uint16 factorBp;
         bool allowed;
+        uint32 shutdownEpoch; // entries into SHUTDOWN so far; tokens carry it (spec §1)
     }
 
     /// @notice Global counters.
@@ -61,6 +62,7 @@ interface IANSStateManager {
         uint32 safeStreak;
         uint64 enteredAt;
         uint64 updatedAt;
+        uint32 shutdownEpoch;
     }
 
     /// @notice Thresholds out of order (4001).
@@ -71,6 +73,9 @@ interface IANSStateManager {
     error InvalidDwell(uint32 value);
     /// @notice A guard factor above 10,000 bp (4004).
     error InvalidGuardFactor(uint16 value);
+    /// @notice overrideState out of SHUTDOWN once shutdownEpoch is 2^32 - 1 (4011): the next
+    /// entry into SHUTDOWN could not be counted.
+    error ShutdownEpochExhausted(uint64 executorId);
     /// @notice SHUTDOWN's guard must block issuance (4005).
     error ShutdownMustBlock();
     /// @notice A state number above 2 (4006).

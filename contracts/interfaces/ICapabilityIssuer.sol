@@ -10,6 +10,7 @@ interface ICapabilityIssuer {
     /// @notice Issuer configuration.
     struct Config {
         uint32 maxTtl; // longest token life in seconds, 1 ..= 30 days
+        uint32 maxNonceStep; // largest nonce - lastNonce of one intent, >= 1
     }
 
     /// @notice The contracts the pipeline consults.
@@ -59,6 +60,7 @@ interface ICapabilityIssuer {
         uint64 expiresAt;
         bool revoked;
         bool outcomeReported;
+        uint32 shutdownEpoch; // the executor's ANS shutdownEpoch at issue
     }
 
     /// @notice An executor's registration and replay state.
@@ -88,6 +90,8 @@ interface ICapabilityIssuer {
     error IntentExpired(uint64 notAfter);
     /// @notice nonce is not above the executor's last processed nonce (7009).
     error NonceReplayed(uint64 executorId, uint64 nonce, uint64 lastNonce);
+    /// @notice nonce jumps more than maxNonceStep past lastNonce (7016); no nonce is used.
+    error NonceTooFar(uint64 executorId, uint64 nonce, uint64 lastNonce, uint32 maxNonceStep);
     /// @notice No token has this id (7010).
     error UnknownToken(uint256 tokenId);
     /// @notice The token is revoked already (7011).
@@ -96,10 +100,13 @@ interface ICapabilityIssuer {
     error OutcomeAlreadyReported(uint256 tokenId);
     /// @notice maxTtl is 0 or above 30 days (7015).
     error InvalidMaxTtl(uint32 value);
+    /// @notice maxNonceStep is 0 (7017).
+    error InvalidMaxNonceStep(uint32 value);
 
     /// @notice The config changed (also emitted by `initialize`).
     /// @param maxTtl Longest token life.
-    event ConfigSet(uint32 maxTtl);
+    /// @param maxNonceStep Largest nonce jump of one intent.
+    event ConfigSet(uint32 maxTtl, uint32 maxNonceStep);
     /// @notice The links changed.
     /// @param ans The ANS state manager.
     /// @param inbox The afferent inbox.
@@ -157,10 +164,16 @@ interface ICapabilityIssuer {
     /// @param epoch The new epoch.
     /// @param reason Why.
     event AllRevoked(uint64 indexed executorId, uint64 epoch, string reason);
-    /// @notice A token's outcome was reported (and forwarded to the breaker).
+    /// @notice A token's outcome was reported (and forwarded to the breaker unless stale).
     /// @param tokenId The token.
     /// @param success Whether the use succeeded.
     event OutcomeReported(uint256 indexed tokenId, bool success);
+    /// @notice A success of a token issued before the breaker's current HALF_OPEN period:
+    /// recorded, not forwarded (it must not help close the breaker).
+    /// @param tokenId The token.
+    /// @param issuedAt When the token was issued.
+    /// @param openedAt When the pair's breaker last opened (issuedAt <= openedAt).
+    event StaleOutcome(uint256 indexed tokenId, uint64 issuedAt, uint64 openedAt);
 
     /// @notice Runs the issuance pipeline for one intent.
     /// @param intent The intent.

@@ -91,6 +91,11 @@ interface ICircuitBreaker {
     /// @param code 3100 (BreakerOpen) or 3101 (ProbeLimitReached).
     /// @param retryAt When OPEN, the end of the cooldown; otherwise 0.
     event RequestDenied(uint64 indexed executorId, bytes32 indexed actionId, uint16 code, uint64 retryAt);
+    /// @notice A HALF_OPEN probe admission was given back unused.
+    /// @param executorId The executor.
+    /// @param actionId The action.
+    /// @param probesAdmitted The probes admitted after the release.
+    event ProbeReleased(uint64 indexed executorId, bytes32 indexed actionId, uint32 probesAdmitted);
 
     /// @notice Asks the pair's breaker to admit one use of the action.
     /// @param executorId The executor (non-zero).
@@ -98,6 +103,12 @@ interface ICircuitBreaker {
     /// @return allowed Whether the breaker admits it.
     /// @return retryAt When denied while OPEN, the end of the cooldown; otherwise 0.
     function request(uint64 executorId, bytes32 actionId) external returns (bool allowed, uint64 retryAt);
+
+    /// @notice Gives back an admission of `request` that was not used (a HALF_OPEN probe).
+    /// @param executorId The executor (non-zero).
+    /// @param actionId The action (non-zero).
+    /// @return released Whether a probe was given back (false in CLOSED, OPEN, or without one).
+    function release(uint64 executorId, bytes32 actionId) external returns (bool released);
 
     /// @notice Reports the outcome of one use of the action.
     /// @param executorId The executor (non-zero).

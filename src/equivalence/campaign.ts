@@ -8,6 +8,7 @@ import type { Component, SpecField, SpecOperation } from "../spec";
 import { stableJson } from "./canon";
 import { readableDiff } from "./diff";
 import { invariantsFor, type Invariant } from "./invariants";
+import { adversarialScenario, adversarialSteps, adversaryArb, SAFETY_INVARIANTS, type AdvCommand } from "./adversary";
 import { comparable, type DifferentialRunner, type NormalizedStep } from "./runner";
 import { scenarioToJson, type Scenario, type ScenarioStep } from "./scenario";
 
@@ -22,9 +23,17 @@ import { scenarioToJson, type Scenario, type ScenarioStep } from "./scenario";
 
 export interface CampaignOptions {
   runner: DifferentialRunner;
+  /**
+   * `generic` (default): every operation of `components` from the spec alone.
+   * `adversarial`: the whole safety core with honest and compromised actors and the
+   * safety invariants (src/equivalence/adversary.ts); `components` and `init` are ignored.
+   */
+  mode?: "generic" | "adversarial";
   components: string[];
   /** initialize arguments per component (spec defaults otherwise). */
   init?: Record<string, Record<string, unknown>>;
+  /** Check only the invariants whose name starts with one of these (default: all that apply). */
+  only?: string[];
   /** Sequences to try. */
   runs: number;
   /** Longest sequence (steps). */
@@ -191,6 +200,34 @@ export function commandArb(runner: DifferentialRunner, components: string[], act
   return fc.record({ dt, step: fc.oneof(...choices) });
 }
 
+/** What a campaign generates and checks: its deployment, step generator and invariants. */
+interface CampaignModel<C> {
+  base: Scenario;
+  commands: fc.Arbitrary<C>;
+  toSteps(cmds: C[]): ScenarioStep[];
+  invariants: Invariant[];
+}
+
+function genericModel(opts: CampaignOptions): CampaignModel<Command> {
+  const actors = campaignActors(opts.runner, opts.components);
+  return {
+    base: { name: "campaign", components: opts.components, init: opts.init ?? {}, actors, steps: [] },
+    commands: commandArb(opts.runner, opts.components, Object.keys(actors)),
+    toSteps,
+    invariants: invariantsFor(opts.components),
+  };
+}
+
+function adversarialModel(opts: CampaignOptions): CampaignModel<AdvCommand> {
+  const base = adversarialScenario();
+  return {
+    base: { ...base, name: "adversarial-campaign" },
+    commands: adversaryArb(opts.runner.spec.timeOrigin),
+    toSteps: adversarialSteps,
+    invariants: [...invariantsFor(base.components), ...SAFETY_INVARIANTS],
+  };
+}
+
 function toSteps(cmds: Command[]): ScenarioStep[] {
   let at = 0;
   return cmds.map((c) => {
@@ -199,70 +236,130 @@ function toSteps(cmds: Command[]): ScenarioStep[] {
   });
 }
 
+type Memory = { evm: Map<string, unknown>; wasm: Map<string, unknown> };
+
+/** One step on both stacks: the invariants' `before` hooks, the step, the comparison, the invariants. */
+async function checkedStep(
+  runner: DifferentialRunner,
+  step: ScenarioStep,
+  invariants: Invariant[],
+  memory: Memory,
+  deployed: string[],
+): Promise<void> {
+  const sides = [runner.evmStack, runner.wasmStack];
+  const now = runner.spec.timeOrigin + step.at;
+  const hooks = invariants.filter((i) => i.before !== undefined);
+  if (hooks.length > 0) {
+    await runner.clock.set(now);
+    for (const inv of hooks)
+      for (const stack of sides) await inv.before?.({ runner, stack, step, now, memory: memory[stack.name], deployed });
+  }
+  let res: { evm: NormalizedStep; wasm: NormalizedStep };
+  try {
+    res = await runner.step(step);
+  } catch (err) {
+    throw new StepFailure("error", `runner error at ${step.on}.${step.call}: ${(err as Error).message}`);
+  }
+  const a = stableJson(comparable(res.evm));
+  const b = stableJson(comparable(res.wasm));
+  if (a !== b) {
+    throw new StepFailure(
+      "divergence",
+      `${step.on}.${step.call} at +${step.at}:\n${readableDiff(JSON.parse(a), JSON.parse(b), runner.sides)}`,
+    );
+  }
+  if (step.call === undefined) return;
+  const op = runner.spec.component(step.on).operation(step.call);
+  for (const inv of invariants) {
+    for (const stack of sides) {
+      const msg = await inv.check({
+        runner,
+        stack,
+        step,
+        op,
+        outcome: stack.name === "evm" ? res.evm : res.wasm,
+        now,
+        memory: memory[stack.name],
+        deployed,
+      });
+      if (msg) throw new StepFailure("invariant", `${inv.name} (${inv.source}) on ${stack.name}: ${msg}`);
+    }
+  }
+}
+
+/** The invariants a campaign scenario file is checked against (its `origin.campaign`). */
+export function campaignInvariants(s: Scenario): Invariant[] {
+  return s.origin?.campaign === "adversarial"
+    ? [...invariantsFor(s.components), ...SAFETY_INVARIANTS]
+    : invariantsFor(s.components);
+}
+
+/**
+ * Replays a scenario (a shrunk counterexample, a regression scenario) with a campaign's
+ * invariants after every step: the first violation, divergence or runner error, or
+ * undefined when every step passes. Expectations are not checked here (`runner.run` does).
+ */
+export async function replayWithInvariants(
+  runner: DifferentialRunner,
+  s: Scenario,
+  invariants: Invariant[] = campaignInvariants(s),
+): Promise<{ kind: CampaignFailure["kind"]; message: string; stepIndex: number } | undefined> {
+  await runner.setup(s);
+  runner.beginRun(runner.spec.timeOrigin);
+  const memory: Memory = { evm: new Map(), wasm: new Map() };
+  for (const [i, step] of s.steps.entries()) {
+    try {
+      await checkedStep(runner, step, invariants, memory, s.components);
+    } catch (err) {
+      if (err instanceof StepFailure) return { kind: err.kind, message: err.message, stepIndex: i };
+      throw err;
+    }
+  }
+  return undefined;
+}
+
 /** Runs a campaign; resolves with its result (a failure is a result, not a rejection). */
 export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult> {
-  const { runner } = opts;
+  return opts.mode === "adversarial"
+    ? campaignWith(opts, adversarialModel(opts))
+    : campaignWith(opts, genericModel(opts));
+}
+
+async function campaignWith<C>(opts: CampaignOptions, model: CampaignModel<C>): Promise<CampaignResult> {
+  const { runner, only } = opts;
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const started = Date.now();
-  const actors = campaignActors(runner, opts.components);
-  const actorList = Object.keys(actors);
-  const base: Scenario = {
-    name: "campaign",
-    components: opts.components,
-    init: opts.init ?? {},
-    actors,
-    steps: [],
-  };
+  const { base } = model;
+  const invariants = only ? model.invariants.filter((i) => only.some((p) => i.name.startsWith(p))) : model.invariants;
   await runner.setup(base);
+  // The prelude (the model's set-up steps) runs once, before the snapshot every run starts from.
+  runner.beginRun(runner.spec.timeOrigin);
+  for (const step of base.steps) {
+    const res = await runner.step(step);
+    for (const [side, o] of Object.entries(res)) {
+      if (o.status === "error")
+        throw new Error(`campaign prelude ${step.on}.${step.call} failed on ${side}: ${o.name ?? o.detail ?? o.code}`);
+    }
+  }
   const snap: { evm: SnapshotId; wasm: SnapshotId } = {
     evm: await runner.evmStack.chain.snapshot(),
     wasm: await runner.wasmStack.chain.snapshot(),
   };
-  const invariants: Invariant[] = invariantsFor(opts.components);
   let steps = 0;
   let runs = 0;
   let shrinking = false;
   const every = opts.progressEvery ?? 1000;
   const coverage: Record<string, Record<string, number>> = {};
 
-  const replay = async (cmds: Command[]) => {
+  const replay = async (cmds: C[]) => {
     runs += 1;
     await Promise.all([runner.evmStack.chain.restore(snap.evm), runner.wasmStack.chain.restore(snap.wasm)]);
     runner.beginRun(runner.spec.timeOrigin);
-    const memory = { evm: new Map<string, unknown>(), wasm: new Map<string, unknown>() };
-    for (const step of toSteps(cmds)) {
-      let res: { evm: NormalizedStep; wasm: NormalizedStep };
-      try {
-        res = await runner.step(step);
-      } catch (err) {
-        throw new StepFailure("error", `runner error at ${step.on}.${step.call}: ${(err as Error).message}`);
-      }
+    const memory: Memory = { evm: new Map(), wasm: new Map() };
+    for (const step of model.toSteps(cmds)) {
+      await checkedStep(runner, step, invariants, memory, base.components);
       steps += 1;
       if (steps % every === 0) opts.onProgress?.({ steps, runs, shrinking });
-      const a = stableJson(comparable(res.evm));
-      const b = stableJson(comparable(res.wasm));
-      if (a !== b) {
-        throw new StepFailure(
-          "divergence",
-          `${step.on}.${step.call} at +${step.at}:\n${readableDiff(JSON.parse(a), JSON.parse(b), runner.sides)}`,
-        );
-      }
-      const op = runner.spec.component(step.on).operation(step.call ?? "");
-      for (const inv of invariants) {
-        for (const stack of [runner.evmStack, runner.wasmStack]) {
-          const msg = await inv.check({
-            runner,
-            stack,
-            step,
-            op,
-            outcome: stack.name === "evm" ? res.evm : res.wasm,
-            now: runner.spec.timeOrigin + step.at,
-            memory: memory[stack.name],
-            deployed: opts.components,
-          });
-          if (msg) throw new StepFailure("invariant", `${inv.name} (${inv.source}) on ${stack.name}: ${msg}`);
-        }
-      }
     }
     for (const [comp, m] of Object.entries(runner.takeCoverage())) {
       const into = (coverage[comp] ??= {});
@@ -272,8 +369,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
 
   let lastError: StepFailure | undefined;
   const property = fc.asyncProperty(
-    fc.array(commandArb(runner, opts.components, actorList), { minLength: 1, maxLength: opts.maxSteps, size: "max" }),
-    async (cmds) => {
+    fc.array(model.commands, { minLength: 1, maxLength: opts.maxSteps, size: "max" }),
+    async (cmds: C[]) => {
       try {
         await replay(cmds);
       } catch (err) {
@@ -309,11 +406,18 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     }
     const scenario: Scenario = {
       ...base,
-      name: `campaign-${seed}-counterexample`,
+      name: `${base.name}-${seed}-counterexample`,
       description:
         `Shrunk counterexample of a property campaign (seed ${seed}, path ${out.counterexamplePath ?? "?"}, ` +
-        `${out.numShrinks} shrinks): ${(lastError?.message.split("\n")[0] ?? "failure").replace(/:$/, "")}. Replay: npx hardhat vagus:equivalence --scenario <this file>`,
-      steps: toSteps(minimal),
+        `${out.numShrinks} shrinks): ${(lastError?.message.split("\n")[0] ?? "failure").replace(/:$/, "")}. Replay: npx hardhat vagus:equivalence --scenario <this file>${opts.mode === "adversarial" ? " (checks the safety invariants too)" : ""}`,
+      steps: [...base.steps, ...model.toSteps(minimal)],
+      origin: {
+        campaign: opts.mode ?? "generic",
+        seed,
+        path: out.counterexamplePath,
+        numShrinks: out.numShrinks,
+        ...(lastError?.kind === "invariant" ? { violation: lastError.message.split("\n")[0] } : {}),
+      },
     };
     const failure: CampaignFailure = {
       kind: lastError?.kind ?? "error",

@@ -3,6 +3,7 @@ import path from "node:path";
 
 import type { Spec } from "../spec";
 import type { DifferentialRunner, ScenarioResult } from "./runner";
+import { replayWithInvariants } from "./campaign";
 import { loadScenarioFile, ScenarioError } from "./scenario";
 
 /** The repository's scenario corpus and the spec's vectors (component and system). */
@@ -38,7 +39,9 @@ export function findScenarioFiles(dirs: string[] = defaultScenarioDirs()): strin
 /**
  * Runs scenario files one after the other. A file that does not load (malformed, or
  * naming a component the spec does not have yet) is a result with verdict `error` and the
- * reason — never skipped silently.
+ * reason — never skipped silently. A scenario a campaign wrote (`origin.campaign`: a shrunk
+ * counterexample, a regression scenario kept from one) is replayed once more with that
+ * campaign's invariants after every step; a violation fails it.
  */
 export async function runScenarioFiles(
   runner: DifferentialRunner,
@@ -50,7 +53,15 @@ export async function runScenarioFiles(
   for (const [i, file] of files.entries()) {
     let r: ScenarioResult;
     try {
-      r = await runner.run(loadScenarioFile(file, spec));
+      const s = loadScenarioFile(file, spec);
+      r = await runner.run(s);
+      if (r.verdict === "passed" && s.origin?.campaign !== undefined) {
+        const v = await replayWithInvariants(runner, s);
+        if (v) {
+          r.verdict = v.kind === "invariant" ? "expectation-failed" : v.kind === "divergence" ? "diverged" : "error";
+          r.expectationFailures.push({ stepIndex: v.stepIndex, step: s.steps[v.stepIndex], message: v.message });
+        }
+      }
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
       r = {

@@ -10,6 +10,7 @@ export * from "./runner";
 export * from "./wiring";
 export * from "./devnet";
 export * from "./campaign";
+export * from "./adversary";
 export * from "./invariants";
 export * from "./report";
 export * from "./corpus";

@@ -24,6 +24,11 @@ export interface Invariant {
   source: string;
   /** Components that must be deployed for it to apply. */
   needs: string[];
+  /**
+   * Reads what the step will find, at the step's time, before it runs (an invariant about
+   * what a step may change compares with it); keeps it in `memory`.
+   */
+  before?(ctx: Omit<InvariantContext, "op" | "outcome">): Promise<void>;
   /** A violation message, or undefined. */
   check(ctx: InvariantContext): Promise<string | undefined>;
 }
@@ -126,7 +131,7 @@ export const INVARIANTS: readonly Invariant[] = [
     },
   },
   {
-    name: "no token is valid while its executor is in SHUTDOWN",
+    name: "no token is valid while its executor is in SHUTDOWN, nor after a SHUTDOWN that followed its issue",
     source: "spec/safety-core.md §4.3, §6.1",
     needs: ["CapabilityIssuer", "ANSStateManager"],
     async check(ctx) {
@@ -140,10 +145,16 @@ export const INVARIANTS: readonly Invariant[] = [
         const tokenId = key.slice("token:".length);
         const token = await ask(ctx, "CapabilityIssuer", "token", { tokenId });
         const st = await ask(ctx, "ANSStateManager", "executorState", { executorId: field(token, "executorId") });
-        if (num(field(st, "state")) !== 2) continue;
+        const inShutdown = num(field(st, "state")) === 2;
+        const shutdownSinceIssue = num(field(st, "shutdownEpoch")) !== num(field(token, "shutdownEpoch"));
+        if (!inShutdown && !shutdownSinceIssue) continue;
         const v = await ask(ctx, "CapabilityIssuer", "isValid", { tokenId });
         const valid = typeof v === "boolean" ? v : (field(v, "valid") ?? field(v, "isValid"));
-        if (valid === true) return `token ${tokenId} is valid while its executor is in SHUTDOWN`;
+        if (valid === true) {
+          return inShutdown
+            ? `token ${tokenId} is valid while its executor is in SHUTDOWN`
+            : `token ${tokenId} is valid again after its executor entered SHUTDOWN`;
+        }
       }
       return undefined;
     },

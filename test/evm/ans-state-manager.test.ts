@@ -42,6 +42,7 @@ describe("ANSStateManager (spec/safety-core.md §1)", () => {
       safeStreak: r.safeStreak,
       enteredAt: r.enteredAt,
       updatedAt: r.updatedAt,
+      shutdownEpoch: r.shutdownEpoch,
     };
   }
 
@@ -61,8 +62,9 @@ describe("ANSStateManager (spec/safety-core.md §1)", () => {
         safeStreak: 0n,
         enteredAt: 0n,
         updatedAt: 0n,
+        shutdownEpoch: 0n,
       });
-      expect([...(await core.ans.guardOf(99n))]).to.deep.equal([0n, 10_000n, true]);
+      expect([...(await core.ans.guardOf(99n))]).to.deep.equal([0n, 10_000n, true, 0n]);
       expect([...(await core.ans.counters())]).to.deep.equal([0n, 0n, 0n]);
       expect(await core.ans.reflexArc()).to.equal(core.addresses.reflex);
     });
@@ -153,6 +155,7 @@ describe("ANSStateManager (spec/safety-core.md §1)", () => {
         safeStreak: 0n,
         enteredAt: BigInt(T0 + 4),
         updatedAt: BigInt(T0 + 4),
+        shutdownEpoch: 0n,
       });
       expect([...(await core.ans.counters())]).to.deep.equal([4n, 1n, 0n]);
     });
@@ -244,12 +247,15 @@ describe("ANSStateManager (spec/safety-core.md §1)", () => {
         0n,
         BigInt(T0 + 3),
       ]);
+      // Leaving SHUTDOWN keeps the count of its entries: tokens from before stay dead.
+      expect(r.shutdownEpoch).to.equal(1n);
       expect([...(await core.ans.counters())]).to.deep.equal([2n, 2n, 0n]);
     });
 
     it("an override into SHUTDOWN notifies the reflex arc after its own events", async () => {
       const call = await callAt(T0 + 1, core.ans, core.actors.admin, "overrideState", [E, 2, "operator stop"]);
       expect(call.logs.map((l) => l.name)).to.deep.equal(["StateTransition", "StateOverridden"]);
+      expect((await record()).shutdownEpoch).to.equal(1n);
       expect(logsOf(call.receipt, core.addresses.reflex, core.reflex.interface)).to.deep.equal([
         { name: "ReflexFired", args: { executorId: E, trigger: 2n } },
       ]);

@@ -184,6 +184,7 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
         BigInt(T0 + 602),
         false,
         false,
+        0n,
       ]);
       expect(await core.issuer.ownerOf(1n)).to.equal(owner);
       expect(await core.issuer.balanceOf(owner)).to.equal(1n);
@@ -199,6 +200,7 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
         0n,
         false,
         false,
+        0n,
       ]);
       await expect(core.issuer.ownerOf(2n)).to.be.revertedWithCustomError(core.issuer, "UnknownToken").withArgs(2n);
       await expect(core.issuer.ownerOf(0n)).to.be.revertedWithCustomError(core.issuer, "UnknownToken").withArgs(0n);
@@ -303,15 +305,22 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       );
     });
 
-    it("setConfig validates maxTtl (1 ..= 2,592,000); setLinks requires all five", async () => {
+    it("setConfig validates maxTtl (1 ..= 2,592,000) then maxNonceStep (>= 1); setLinks requires all five", async () => {
       const admin = core.issuer.connect(core.actors.admin);
       const cfg = async () => [...(await core.issuer.config())];
-      await rejects(core.issuer, cfg, () => admin.setConfig({ maxTtl: 0 }), "InvalidMaxTtl", [0n]);
-      await rejects(core.issuer, cfg, () => admin.setConfig({ maxTtl: 2_592_001 }), "InvalidMaxTtl", [2_592_001n]);
-      const r = await at(T0 + 1, () => admin.setConfig({ maxTtl: 2_592_000 }));
-      expect(logsOf(r, core.addresses.issuer, core.issuer.interface)).to.deep.equal([
-        { name: "ConfigSet", args: { maxTtl: 2_592_000n } },
+      const step = 1_000_000;
+      await rejects(core.issuer, cfg, () => admin.setConfig({ maxTtl: 0, maxNonceStep: step }), "InvalidMaxTtl", [0n]);
+      await rejects(core.issuer, cfg, () => admin.setConfig({ maxTtl: 2_592_001, maxNonceStep: 0 }), "InvalidMaxTtl", [
+        2_592_001n,
       ]);
+      await rejects(core.issuer, cfg, () => admin.setConfig({ maxTtl: 60, maxNonceStep: 0 }), "InvalidMaxNonceStep", [
+        0n,
+      ]);
+      const r = await at(T0 + 1, () => admin.setConfig({ maxTtl: 2_592_000, maxNonceStep: 7 }));
+      expect(logsOf(r, core.addresses.issuer, core.issuer.interface)).to.deep.equal([
+        { name: "ConfigSet", args: { maxTtl: 2_592_000n, maxNonceStep: 7n } },
+      ]);
+      expect(await cfg()).to.deep.equal([2_592_000n, 7n]);
       const x = core.addresses;
       const links = { ans: x.ans, inbox: x.inbox, brake: x.brake, breaker: x.breaker, rateLimiter: x.rateLimiter };
       const read = async () => [...(await core.issuer.links())];
@@ -324,7 +333,7 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
     it("an unwired issuer has no links (all zero) and its issue reverts before any token", async () => {
       const issuer = await deployProxy<typeof core.issuer>("CapabilityIssuer", [
         core.actors.admin.address,
-        { maxTtl: 60 },
+        { maxTtl: 60, maxNonceStep: 1 },
       ]);
       expect([...(await issuer.links())]).to.deep.equal(Array(5).fill(ethers.ZeroAddress));
       await at(T0 + 1, () => issuer.connect(core.actors.admin).registerExecutor(E, core.actors.stranger.address));

@@ -17,6 +17,7 @@ import {
   intentAt,
   paramHashes,
   postRoot,
+  rejects,
   scaleByHand,
   type Core,
 } from "../helpers/safety";
@@ -244,6 +245,138 @@ describe("safety core: invariants and known failures (EVM)", () => {
       await toShutdown(T0 + 3);
       expect(await isValidAt(T0 + 5, tokenId)).to.equal(false);
       expect((await core.issuer.token(tokenId)).revoked).to.equal(false);
+    });
+
+    it("issue 9 hole 1: a token issued before SHUTDOWN was valid again after the override (reflex arc not linked)", async () => {
+      // The old isValid looked only at the current ANS state: SHUTDOWN, then an override back
+      // to SAFE, and the token revived because nothing had bumped the issuer's epoch.
+      await at(T0, () => core.ans.connect(core.actors.admin).setReflexArc(ethers.ZeroAddress));
+      await postRoot(core, T0 + 1, 1);
+      const { tokenId } = await issueAt(T0 + 2, 1, { ttl: 3600n });
+      expect((await core.issuer.token(tokenId)).shutdownEpoch).to.equal(0n);
+      await toShutdown(T0 + 3);
+      expect((await core.ans.guardOf(E)).shutdownEpoch).to.equal(1n);
+      await at(T0 + 5, () => core.ans.connect(core.actors.admin).overrideState(E, 0, "all clear"));
+      expect((await core.issuer.token(tokenId)).revoked).to.equal(false);
+      expect((await core.issuer.executor(E)).epoch).to.equal(0n);
+      expect(await isValidAt(T0 + 6, tokenId)).to.equal(false);
+      // Tokens issued after the override are valid: the executor is usable again.
+      const fresh = await issueAt(T0 + 7, 2, { ttl: 3600n });
+      expect(fresh.issued).to.equal(true);
+      expect((await core.issuer.token(fresh.tokenId)).shutdownEpoch).to.equal(1n);
+      expect(await isValidAt(T0 + 8, fresh.tokenId)).to.equal(true);
+    });
+
+    it("issue 9 hole 1: a SHUTDOWN reflex suppressed by the cooldown left the token to revive after the override", async () => {
+      // Wired reflex arc: DANGER fires it (revokeAll), a token is issued in DANGER, SHUTDOWN
+      // follows inside the cooldown (suppressed: no revocation), then the override.
+      await postRoot(core, T0 + 1, 1);
+      await toDanger(T0 + 2);
+      expect((await core.issuer.executor(E)).epoch).to.equal(1n);
+      const { tokenId, issued } = await issueAt(T0 + 4, 1, { ttl: 3600n });
+      expect(issued).to.equal(true);
+      await tone(T0 + 5, 950_000);
+      await tone(T0 + 6, 950_000);
+      expect((await core.ans.executorState(E)).state).to.equal(ANS.SHUTDOWN);
+      expect((await core.reflex.reflexState(E)).suppressed).to.equal(1n);
+      expect((await core.issuer.executor(E)).epoch).to.equal(1n);
+      await at(T0 + 7, () => core.ans.connect(core.actors.admin).overrideState(E, 0, "all clear"));
+      expect(await isValidAt(T0 + 8, tokenId)).to.equal(false);
+    });
+
+    it("issue 9 hole 1: an issue and a SHUTDOWN in the same second are still ordered by the shutdown epoch", async () => {
+      await at(T0, () => core.ans.connect(core.actors.admin).setReflexArc(ethers.ZeroAddress));
+      await postRoot(core, T0 + 1, 1);
+      await tone(T0 + 2, 950_000);
+      // Same block time for the issue, the SHUTDOWN reading and the override.
+      const { tokenId } = await issueAt(T0 + 3, 1, { ttl: 3600n });
+      await tone(T0 + 3, 950_000);
+      await at(T0 + 3, () => core.ans.connect(core.actors.admin).overrideState(E, 0, "false alarm"));
+      const after = await issueAt(T0 + 3, 2, { ttl: 3600n });
+      expect(await isValidAt(T0 + 4, tokenId)).to.equal(false);
+      expect(await isValidAt(T0 + 4, after.tokenId)).to.equal(true);
+    });
+
+    it("issue 9 hole 2: one planner locked an executor for every planner with nonce 2^64 - 1", async () => {
+      // PLANNER is global: a second (compromised) planner tries the lock on executor E.
+      const mallory = core.actors.stranger;
+      await at(T0, () => core.issuer.connect(core.actors.admin).grantRole(ethers.id("PLANNER_ROLE"), mallory.address));
+      await postRoot(core, T0 + 1, 1);
+      const max = 2n ** 64n - 1n;
+      const wide = { notBefore: BigInt(T0), notAfter: BigInt(T0 + 100_000) };
+      const executor = async () => [...(await core.issuer.executor(E))];
+      await rejects(
+        core.issuer,
+        executor,
+        () => core.issuer.connect(mallory).issue(intentAt(T0 + 2, max, wide)),
+        "NonceTooFar",
+        [E, max, 0n, 1_000_000n],
+      );
+      // Walking up by the largest allowed step uses nonces but cannot get anywhere near 2^64.
+      await at(T0 + 2, () => core.issuer.connect(mallory).issue(intentAt(T0 + 2, 1_000_000n)));
+      expect((await core.issuer.executor(E)).lastNonce).to.equal(1_000_000n);
+      // The legitimate planner reads lastNonce and goes on issuing.
+      const next = (await core.issuer.executor(E)).lastNonce + 1n;
+      const got = await issueAt(T0 + 3, Number(next));
+      expect(got.issued).to.equal(true);
+      expect(await isValidAt(T0 + 4, got.tokenId)).to.equal(true);
+    });
+
+    /** A core with one probe and S = 1 (cooldown 10 s): the HALF_OPEN corner cases of issue 9. */
+    async function oneProbeCore(rateLimiter = { capacity: 100_000, window: 60, buckets: 6 }) {
+      const c = await deployCore({
+        breaker: { failureThreshold: 1, cooldown: 10, halfOpenMaxProbes: 1, successThreshold: 1 },
+        rateLimiter,
+      });
+      const issue = async (t: number, nonce: number) => {
+        const call = await callAt(t, c.issuer, c.actors.planner, "issue", [intentAt(t, nonce, { ttl: 600n })]);
+        const [issued, tokenId, code, retryAt] = call.result[0] as [boolean, bigint, bigint, bigint];
+        return { issued, tokenId, code, retryAt, receipt: call.receipt };
+      };
+      return { c, issue };
+    }
+
+    it("issue 9 hole 3: a HALF_OPEN probe admitted by the breaker was lost when the rate limiter denied", async () => {
+      const { c, issue } = await oneProbeCore({ capacity: 1, window: 60, buckets: 6 });
+      await postRoot(c, T0, 1);
+      expect((await issue(T0, 1)).issued).to.equal(true); // uses the pair's only slot
+      await at(T0 + 1, () => c.breaker.connect(c.actors.guardian).trip(E, A));
+      // HALF_OPEN at T0 + 11: the breaker admits the single probe, the limiter denies.
+      const denied = await issue(T0 + 11, 2);
+      expect([denied.issued, denied.code]).to.deep.equal([false, 2100n]);
+      expect(logsOf(denied.receipt, c.addresses.breaker, c.breaker.interface).map((l) => l.name)).to.deep.equal([
+        "BreakerTransition",
+        "ProbeReleased",
+      ]);
+      expect((await c.breaker.status(E, A)).probesAdmitted).to.equal(0n);
+      // The old behaviour: ProbeLimitReached (3101) from here on, until a guardian reset.
+      const again = await issue(T0 + 12, 3);
+      expect([again.issued, again.code]).to.deep.equal([false, 2100n]);
+      const later = await issue(T0 + 60, 4);
+      expect(later.issued, "the probe is still there once the limiter allows").to.equal(true);
+    });
+
+    it("issue 9 hole 5: a REPORTER's saved-up successes of old tokens closed a HALF_OPEN breaker", async () => {
+      const { c, issue } = await oneProbeCore();
+      await postRoot(c, T0, 1);
+      const old = await issue(T0 + 1, 1);
+      const failing = await issue(T0 + 1, 2);
+      await at(T0 + 2, () => c.issuer.connect(c.actors.reporter).reportOutcome(failing.tokenId, false));
+      expect((await c.breaker.status(E, A)).state).to.equal(1n); // OPEN, openedAt T0 + 2
+      const probe = await issue(T0 + 12, 3); // HALF_OPEN: the probe
+      expect(probe.issued).to.equal(true);
+      const call = await callAt(T0 + 13, c.issuer, c.actors.reporter, "reportOutcome", [old.tokenId, true]);
+      expect(call.logs).to.deep.equal([
+        { name: "OutcomeReported", args: { tokenId: old.tokenId, success: true } },
+        { name: "StaleOutcome", args: { tokenId: old.tokenId, issuedAt: BigInt(T0 + 1), openedAt: BigInt(T0 + 2) } },
+      ]);
+      // S = 1: a counted success would have closed it; the stale one did not.
+      const st = await c.breaker.status(E, A);
+      expect([st.state, st.halfOpenSuccesses]).to.deep.equal([2n, 0n]);
+      expect((await c.breaker.counters(E, A)).successes).to.equal(0n);
+      // The probe's own success closes it.
+      await at(T0 + 14, () => c.issuer.connect(c.actors.reporter).reportOutcome(probe.tokenId, true));
+      expect((await c.breaker.status(E, A)).state).to.equal(0n);
     });
 
     it("calling the issuer directly skipped the brake's caps", async () => {

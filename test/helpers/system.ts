@@ -26,7 +26,7 @@ export const ANS_DEFAULTS = {
   safeReadings: 3,
   minDwell: 60,
 };
-export const ISSUER_DEFAULTS = { maxTtl: 3600 };
+export const ISSUER_DEFAULTS = { maxTtl: 3600, maxNonceStep: 1_000_000 };
 export const REFLEX_DEFAULTS = {
   cooldown: 300,
   riskPpm: 800_000,

@@ -239,7 +239,7 @@ fn override_state(
         return Err(ContractError::StateUnchanged { state: to });
     }
     let from = e.state;
-    e.set_override(to, env.block.time.seconds());
+    e.set_override(id, to, env.block.time.seconds())?;
     EXECUTORS.save(deps.storage, id, &e)?;
     bump(deps.storage, |c| c.1 += 1)?;
     let res = Response::new()
@@ -293,6 +293,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 state: e.state,
                 factor_bp: g.factor_bp,
                 allowed: g.allowed,
+                shutdown_epoch: e.shutdown_epoch,
             })?
         }
         QueryMsg::ExecutorState { executor_id } => {
@@ -305,6 +306,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 safe_streak: e.safe_streak,
                 entered_at: Uint64::new(e.entered_at),
                 updated_at: Uint64::new(e.updated_at),
+                shutdown_epoch: e.shutdown_epoch,
             })?
         }
         QueryMsg::ReflexArc {} => to_json_binary(&ReflexArcResponse {

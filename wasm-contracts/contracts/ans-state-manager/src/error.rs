@@ -19,5 +19,7 @@ vagus_common::vagus_errors! {
         4007 InvalidTone { value: u32 } => "tone {value} ppm is above 1000000",
         /// An override to the state the executor is already in.
         4010 StateUnchanged { state: u8 } => "the executor is already in state {state}",
+        /// An override out of SHUTDOWN once the shutdown epoch is at its maximum.
+        4011 ShutdownEpochExhausted { executor_id: u64 } => "executor {executor_id} has entered SHUTDOWN 4294967295 times and stays in it",
     }
 }

@@ -17,6 +17,8 @@ pub const MAX_PPM: u32 = 1_000_000;
 pub const MAX_READINGS: u32 = 1_000;
 /// Longest dwell, in seconds (30 days).
 pub const MAX_DWELL: u32 = 2_592_000;
+/// Largest shutdown epoch: SHUTDOWN is not left once it is reached (4011).
+pub const MAX_SHUTDOWN_EPOCH: u32 = u32::MAX;
 /// 100 % in basis points.
 pub const FULL_FACTOR_BP: u16 = 10_000;
 
@@ -35,6 +37,10 @@ pub struct Executor {
     pub safe_streak: u32,
     pub entered_at: u64,
     pub updated_at: u64,
+    /// Entries into SHUTDOWN so far (spec §1): tokens carry it, so one issued before a
+    /// SHUTDOWN never validates again. Absent from records written before it existed.
+    #[serde(default)]
+    pub shutdown_epoch: u32,
 }
 
 /// Validation order: thresholds, reading counts (danger, shutdown, safe), dwell.
@@ -133,16 +139,31 @@ impl Executor {
         let from = self.state;
         self.state = to;
         self.entered_at = t;
+        self.count_shutdown();
         Some(from)
     }
 
-    /// The governance override: new state, streaks cleared.
-    pub fn set_override(&mut self, to: u8, t: u64) {
+    /// The governance override: new state, streaks cleared. Out of SHUTDOWN only while the
+    /// shutdown epoch can still count the next entry.
+    pub fn set_override(&mut self, id: u64, to: u8, t: u64) -> Result<(), ContractError> {
+        if self.state == SHUTDOWN && self.shutdown_epoch == MAX_SHUTDOWN_EPOCH {
+            return Err(ContractError::ShutdownEpochExhausted { executor_id: id });
+        }
         self.state = to;
         self.entered_at = t;
         self.danger_streak = 0;
         self.shutdown_streak = 0;
         self.safe_streak = 0;
+        self.count_shutdown();
+        Ok(())
+    }
+
+    /// Never saturates in practice: SHUTDOWN is left only by `set_override`, which refuses
+    /// at the maximum.
+    fn count_shutdown(&mut self) {
+        if self.state == SHUTDOWN {
+            self.shutdown_epoch = self.shutdown_epoch.saturating_add(1);
+        }
     }
 }
 

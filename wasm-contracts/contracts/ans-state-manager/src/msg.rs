@@ -100,6 +100,8 @@ pub struct GuardOfResponse {
     pub state: u8,
     pub factor_bp: u16,
     pub allowed: bool,
+    /// Entries into SHUTDOWN so far; the issuer copies it into every token.
+    pub shutdown_epoch: u32,
 }
 
 #[cw_serde]
@@ -111,6 +113,7 @@ pub struct ExecutorStateResponse {
     pub safe_streak: u32,
     pub entered_at: Uint64,
     pub updated_at: Uint64,
+    pub shutdown_epoch: u32,
 }
 
 #[cw_serde]

@@ -22,8 +22,8 @@ use crate::error::{
     STATE_ROOT_MISMATCH,
 };
 use crate::links::{
-    execute_response_data, ActionSchema, Admission, AnsQuery, BrakeQuery, BrakeResult, GuardView,
-    InboxQuery, LatestRoot, PairExecute, Paused,
+    execute_response_data, ActionSchema, Admission, AnsQuery, BrakeQuery, BrakeResult,
+    BreakerQuery, BreakerStatus, GuardView, InboxQuery, LatestRoot, PairExecute, Paused, HALF_OPEN,
 };
 use crate::msg::{
     BalanceOfResponse, Config, CountersResponse, ExecuteMsg, ExecutorInfo, InstantiateMsg, Intent,
@@ -60,11 +60,18 @@ fn validate_config(c: &Config) -> Result<(), ContractError> {
     if c.max_ttl == 0 || c.max_ttl > MAX_TTL {
         return Err(ContractError::InvalidMaxTtl { value: c.max_ttl });
     }
+    if c.max_nonce_step == 0 {
+        return Err(ContractError::InvalidMaxNonceStep {
+            value: c.max_nonce_step,
+        });
+    }
     Ok(())
 }
 
 fn config_set(c: &Config) -> Event {
-    Event::new("config_set").add_attribute("max_ttl", c.max_ttl.to_string())
+    Event::new("config_set")
+        .add_attribute("max_ttl", c.max_ttl.to_string())
+        .add_attribute("max_nonce_step", c.max_nonce_step.to_string())
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -284,6 +291,16 @@ fn issue(
             last_nonce: executor.last_nonce,
         });
     }
+    // No underflow: nonce > last_nonce. Keeps any one planner from using up the executor's
+    // nonces (issue 9 hole 2); a refused intent uses no nonce.
+    if nonce - executor.last_nonce > u64::from(config.max_nonce_step) {
+        return Err(ContractError::NonceTooFar {
+            executor_id: id,
+            nonce,
+            last_nonce: executor.last_nonce,
+            max_nonce_step: config.max_nonce_step,
+        });
+    }
     let links = load_links(deps.storage)?;
     // 4. processed from here: the nonce is used even if the intent is denied.
     executor.last_nonce = nonce;
@@ -346,6 +363,7 @@ fn issue(
             nonce,
             ttl: intent.ttl,
             state: guard.state,
+            shutdown_epoch: guard.shutdown_epoch,
             params_sha256: hash(&brake.params_sha256)?,
             params_keccak256: hash(&brake.params_keccak256)?,
             limits_sha256: hash(&brake.limits_sha256)?,
@@ -442,7 +460,18 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         }
         LIMITER_REPLY if !admission.allowed => {
             state::remove_pending(deps.storage);
-            deny(
+            // All-or-nothing admissions: the breaker's admission of this intent is given
+            // back (a HALF_OPEN probe; a no-op when CLOSED), so no probe is lost to an
+            // intent that is not issued (issue 9 hole 3).
+            let links = load_links(deps.storage)?;
+            let release = pair_msg(
+                &links.breaker,
+                &PairExecute::Release {
+                    executor_id: Uint64::new(pending.executor_id),
+                    action_id: HexBinary::from(pending.action_id.as_slice()),
+                },
+            )?;
+            Ok(deny(
                 deps,
                 executor,
                 pending.executor_id,
@@ -450,7 +479,8 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
                 pending.nonce,
                 RATE_LIMITED,
                 retry_at,
-            )
+            )?
+            .add_message(release))
         }
         LIMITER_REPLY => {
             state::remove_pending(deps.storage);
@@ -482,6 +512,7 @@ fn mint(
             expires_at,
             revoked: false,
             outcome_reported: false,
+            shutdown_epoch: p.shutdown_epoch,
         },
     );
     TOTAL_SUPPLY.save(deps.storage, &token_id)?;
@@ -582,25 +613,46 @@ fn report_outcome(
     token.outcome_reported = true;
     state::save_token(deps.storage, key, &token);
     let links = load_links(deps.storage)?;
+    let executor_id = Uint64::new(token.executor_id);
+    let action_id = HexBinary::from(token.action_id.as_slice());
+    let res = Response::new().add_event(
+        Event::new("outcome_reported")
+            .add_attribute("token_id", key.to_string())
+            .add_attribute("success", success.to_string()),
+    );
+    if success {
+        // Only tokens issued after the breaker last opened may help close it (issue 9 hole
+        // 5): nothing is issued while OPEN, so `issued_at > opened_at` is exact.
+        let st: BreakerStatus = deps.querier.query_wasm_smart(
+            &links.breaker,
+            &BreakerQuery::Status {
+                executor_id,
+                action_id: action_id.clone(),
+            },
+        )?;
+        if st.state == HALF_OPEN && token.issued_at <= st.opened_at.u64() {
+            return Ok(res.add_event(
+                Event::new("stale_outcome")
+                    .add_attribute("token_id", key.to_string())
+                    .add_attribute("issued_at", token.issued_at.to_string())
+                    .add_attribute("opened_at", st.opened_at.to_string()),
+            ));
+        }
+    }
     let record = pair_msg(
         &links.breaker,
         &PairExecute::RecordOutcome {
-            executor_id: Uint64::new(token.executor_id),
-            action_id: HexBinary::from(token.action_id.as_slice()),
+            executor_id,
+            action_id,
             success,
         },
     )?;
-    Ok(Response::new()
-        .add_event(
-            Event::new("outcome_reported")
-                .add_attribute("token_id", key.to_string())
-                .add_attribute("success", success.to_string()),
-        )
-        .add_message(record))
+    Ok(res.add_message(record))
 }
 
 /// `isValid`: exists, not revoked, current epoch, `t < expires_at`, executor not in
-/// SHUTDOWN (asked of the ANS manager).
+/// SHUTDOWN and not in SHUTDOWN since the issue (its shutdown epoch unchanged), both asked
+/// of the ANS manager.
 pub fn is_valid(deps: Deps, env: &Env, token_id: &TokenId) -> StdResult<bool> {
     let Some(key) = token_id.key else {
         return Ok(false);
@@ -623,7 +675,7 @@ pub fn is_valid(deps: Deps, env: &Env, token_id: &TokenId) -> StdResult<bool> {
             executor_id: Uint64::new(token.executor_id),
         },
     )?;
-    Ok(guard.state != SHUTDOWN)
+    Ok(guard.state != SHUTDOWN && guard.shutdown_epoch == token.shutdown_epoch)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -649,6 +701,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
                     expires_at: Uint64::new(t.expires_at),
                     revoked: t.revoked,
                     outcome_reported: t.outcome_reported,
+                    shutdown_epoch: t.shutdown_epoch,
                 },
                 None => TokenView {
                     exists: false,
@@ -660,6 +713,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
                     expires_at: Uint64::zero(),
                     revoked: false,
                     outcome_reported: false,
+                    shutdown_epoch: 0,
                 },
             };
             to_json_binary(&view)?

@@ -29,6 +29,10 @@ vagus_common::vagus_errors! {
         7014 OutcomeAlreadyReported { token_id: String } => "the outcome of token {token_id} was already reported",
         /// `max_ttl` outside 1..=2592000.
         7015 InvalidMaxTtl { value: u32 } => "max_ttl {value} s is outside 1..=2592000",
+        /// A nonce more than `max_nonce_step` past the executor's last.
+        7016 NonceTooFar { executor_id: u64, nonce: u64, last_nonce: u64, max_nonce_step: u32 } => "executor {executor_id}: nonce {nonce} is more than {max_nonce_step} past the last processed nonce {last_nonce}",
+        /// `max_nonce_step` is 0.
+        7017 InvalidMaxNonceStep { value: u32 } => "max_nonce_step {value} is not at least 1",
     }
 }
 

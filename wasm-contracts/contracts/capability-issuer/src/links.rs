@@ -16,6 +16,7 @@ pub struct GuardView {
     pub state: u8,
     pub factor_bp: u16,
     pub allowed: bool,
+    pub shutdown_epoch: u32,
 }
 
 /// `AfferentInbox` queries.
@@ -66,6 +67,25 @@ pub struct Paused {
     pub paused: bool,
 }
 
+/// `CircuitBreaker` queries.
+#[cw_serde]
+pub enum BreakerQuery {
+    Status {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+}
+
+/// The fields of `status` the issuer reads (the others are skipped).
+#[derive(serde::Deserialize)]
+pub struct BreakerStatus {
+    pub state: u8,
+    pub opened_at: Uint64,
+}
+
+/// `BreakerState` HALF_OPEN.
+pub const HALF_OPEN: u8 = 2;
+
 /// `CircuitBreaker` and `RateLimiter` executes the issuer sends.
 #[cw_serde]
 pub enum PairExecute {
@@ -74,6 +94,10 @@ pub enum PairExecute {
         action_id: HexBinary,
     },
     Consume {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    Release {
         executor_id: Uint64,
         action_id: HexBinary,
     },

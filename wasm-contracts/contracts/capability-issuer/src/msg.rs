@@ -85,6 +85,9 @@ impl JsonSchema for TokenId {
 pub struct Config {
     /// Longest token lifetime an intent may ask for (1..=2592000 s).
     pub max_ttl: u32,
+    /// Largest `nonce - last_nonce` of one intent (>= 1): no planner can use up an
+    /// executor's nonces in one step.
+    pub max_nonce_step: u32,
 }
 
 /// The five contracts the issuer calls. `set_links` requires every one; `links` returns
@@ -216,6 +219,7 @@ pub struct TokenView {
     pub expires_at: Uint64,
     pub revoked: bool,
     pub outcome_reported: bool,
+    pub shutdown_epoch: u32,
 }
 
 #[cw_serde]

@@ -4,6 +4,8 @@
 //! are fixed-layout binary values, not JSON: a JSON `[u8; 32]` is an array of 32 numbers,
 //! costly to store and to parse, and serde's code for each record would push the artifact
 //! past the 300 KB limit. Layouts are drawn beside each codec; all integers big-endian.
+//! Each record starts with [`RECORD_VERSION`] (as the rate limiter's records do), so a
+//! later layout can be told from this one; a record of another version is refused.
 
 use cosmwasm_std::{Addr, StdError, StdResult, Storage};
 use cw_storage_plus::{Item, Map};
@@ -22,6 +24,9 @@ const LINKS_KEY: &[u8] = b"links";
 const PENDING_KEY: &[u8] = b"pending";
 const TOKEN_PREFIX: &[u8] = b"t";
 const EXECUTOR_PREFIX: &[u8] = b"e";
+
+/// Version byte of the token, executor and pending records.
+pub const RECORD_VERSION: u8 = 1;
 
 fn corrupt(what: &str) -> StdError {
     StdError::generic_err(format!("corrupt {what} record"))
@@ -57,6 +62,14 @@ impl Reader<'_> {
     }
     fn b32(&mut self) -> Option<[u8; 32]> {
         self.take(32)?.try_into().ok()
+    }
+    /// The version byte; `None` (corrupt) for any other version.
+    fn version(&mut self) -> Option<()> {
+        (self.u8()? == RECORD_VERSION).then_some(())
+    }
+    /// Nothing may follow the last field.
+    fn end(&self) -> Option<()> {
+        self.0.is_empty().then_some(())
     }
 }
 
@@ -106,14 +119,15 @@ pub struct ExecutorRecord {
     pub denied: u64,
 }
 
-// flags(1: bit0 registered, bit1 paused) | last_nonce(8) | requests(8) | issued(8) |
-// denied(8) | account (UTF-8, the rest; empty = none)
+// version(1) | flags(1: bit0 registered, bit1 paused) | last_nonce(8) | requests(8) |
+// issued(8) | denied(8) | account (UTF-8, the rest; empty = none)
 pub fn load_executor(storage: &dyn Storage, id: u64) -> StdResult<ExecutorRecord> {
     let Some(raw) = storage.get(&key(EXECUTOR_PREFIX, id)) else {
         return Ok(ExecutorRecord::default());
     };
     let mut r = Reader(&raw);
     let mut read = || -> Option<ExecutorRecord> {
+        r.version()?;
         let flags = r.u8()?;
         let (last_nonce, requests, issued, denied) = (r.u64()?, r.u64()?, r.u64()?, r.u64()?);
         let account = std::str::from_utf8(r.0).ok()?;
@@ -132,7 +146,8 @@ pub fn load_executor(storage: &dyn Storage, id: u64) -> StdResult<ExecutorRecord
 
 pub fn save_executor(storage: &mut dyn Storage, id: u64, e: &ExecutorRecord) {
     let account = e.account.as_ref().map_or("", Addr::as_str);
-    let mut v = Vec::with_capacity(33 + account.len());
+    let mut v = Vec::with_capacity(34 + account.len());
+    v.push(RECORD_VERSION);
     v.push(u8::from(e.registered) | u8::from(e.paused) << 1);
     for n in [e.last_nonce, e.requests, e.issued, e.denied] {
         v.extend_from_slice(&n.to_be_bytes());
@@ -150,26 +165,34 @@ pub struct Token {
     pub expires_at: u64,
     pub revoked: bool,
     pub outcome_reported: bool,
+    /// The executor's ANS shutdown epoch at issue (spec/safety-core.md §4.3).
+    pub shutdown_epoch: u32,
 }
 
-// executor_id(8) | action_id(32) | epoch(8) | issued_at(8) | expires_at(8) |
-// flags(1: bit0 revoked, bit1 outcome_reported)  = 65 bytes
+/// Bytes of a token record.
+pub const TOKEN_LEN: usize = 70;
+
+// version(1) | executor_id(8) | action_id(32) | epoch(8) | issued_at(8) | expires_at(8) |
+// shutdown_epoch(4) | flags(1: bit0 revoked, bit1 outcome_reported)  = 70 bytes
 pub fn load_token(storage: &dyn Storage, id: u64) -> StdResult<Option<Token>> {
     let Some(raw) = storage.get(&key(TOKEN_PREFIX, id)) else {
         return Ok(None);
     };
     let mut r = Reader(&raw);
     let mut read = || -> Option<Token> {
+        r.version()?;
         let t = Token {
             executor_id: r.u64()?,
             action_id: r.b32()?,
             epoch: r.u64()?,
             issued_at: r.u64()?,
             expires_at: r.u64()?,
+            shutdown_epoch: r.u32()?,
             revoked: false,
             outcome_reported: false,
         };
         let flags = r.u8()?;
+        r.end()?;
         Some(Token {
             revoked: flags & 1 != 0,
             outcome_reported: flags & 2 != 0,
@@ -180,12 +203,14 @@ pub fn load_token(storage: &dyn Storage, id: u64) -> StdResult<Option<Token>> {
 }
 
 pub fn save_token(storage: &mut dyn Storage, id: u64, t: &Token) {
-    let mut v = Vec::with_capacity(65);
+    let mut v = Vec::with_capacity(TOKEN_LEN);
+    v.push(RECORD_VERSION);
     v.extend_from_slice(&t.executor_id.to_be_bytes());
     v.extend_from_slice(&t.action_id);
     for n in [t.epoch, t.issued_at, t.expires_at] {
         v.extend_from_slice(&n.to_be_bytes());
     }
+    v.extend_from_slice(&t.shutdown_epoch.to_be_bytes());
     v.push(u8::from(t.revoked) | u8::from(t.outcome_reported) << 1);
     storage.set(&key(TOKEN_PREFIX, id), &v);
 }
@@ -198,41 +223,52 @@ pub struct Pending {
     pub nonce: u64,
     pub ttl: u32,
     pub state: u8,
+    pub shutdown_epoch: u32,
     pub params_sha256: [u8; 32],
     pub params_keccak256: [u8; 32],
     pub limits_sha256: [u8; 32],
     pub limits_keccak256: [u8; 32],
 }
 
-// executor_id(8) | action_id(32) | nonce(8) | ttl(4) | state(1) | 4 hashes (4 × 32) = 181
+/// Bytes of the pending record.
+pub const PENDING_LEN: usize = 186;
+
+// version(1) | executor_id(8) | action_id(32) | nonce(8) | ttl(4) | state(1) |
+// shutdown_epoch(4) | 4 hashes (4 × 32) = 186
 pub fn load_pending(storage: &dyn Storage) -> StdResult<Pending> {
     let raw = storage
         .get(PENDING_KEY)
         .ok_or_else(|| StdError::generic_err("no intent is pending"))?;
     let mut r = Reader(&raw);
     let mut read = || -> Option<Pending> {
-        Some(Pending {
+        r.version()?;
+        let p = Pending {
             executor_id: r.u64()?,
             action_id: r.b32()?,
             nonce: r.u64()?,
             ttl: r.u32()?,
             state: r.u8()?,
+            shutdown_epoch: r.u32()?,
             params_sha256: r.b32()?,
             params_keccak256: r.b32()?,
             limits_sha256: r.b32()?,
             limits_keccak256: r.b32()?,
-        })
+        };
+        r.end()?;
+        Some(p)
     };
     read().ok_or_else(|| corrupt("pending"))
 }
 
 pub fn save_pending(storage: &mut dyn Storage, p: &Pending) {
-    let mut v = Vec::with_capacity(181);
+    let mut v = Vec::with_capacity(PENDING_LEN);
+    v.push(RECORD_VERSION);
     v.extend_from_slice(&p.executor_id.to_be_bytes());
     v.extend_from_slice(&p.action_id);
     v.extend_from_slice(&p.nonce.to_be_bytes());
     v.extend_from_slice(&p.ttl.to_be_bytes());
     v.push(p.state);
+    v.extend_from_slice(&p.shutdown_epoch.to_be_bytes());
     for h in [
         &p.params_sha256,
         &p.params_keccak256,
@@ -264,9 +300,10 @@ mod tests {
             expires_at: 70,
             revoked: false,
             outcome_reported: true,
+            shutdown_epoch: 4,
         };
         save_token(&mut s, 1, &t);
-        assert_eq!(s.get(&key(TOKEN_PREFIX, 1)).unwrap().len(), 65);
+        assert_eq!(s.get(&key(TOKEN_PREFIX, 1)).unwrap().len(), TOKEN_LEN);
         assert_eq!(load_token(&s, 1).unwrap(), Some(t));
         assert_eq!(load_token(&s, 2).unwrap(), None);
         let e = ExecutorRecord {
@@ -287,12 +324,14 @@ mod tests {
             nonce: 2,
             ttl: 3,
             state: 1,
+            shutdown_epoch: 8,
             params_sha256: [4; 32],
             params_keccak256: [5; 32],
             limits_sha256: [6; 32],
             limits_keccak256: [7; 32],
         };
         save_pending(&mut s, &p);
+        assert_eq!(s.get(PENDING_KEY).unwrap().len(), PENDING_LEN);
         assert_eq!(load_pending(&s).unwrap(), p);
         let l = LinkAddrs {
             ans: Addr::unchecked("a"),
@@ -303,5 +342,41 @@ mod tests {
         };
         save_links(&mut s, &l);
         assert_eq!(load_links(&s).unwrap(), Some(l));
+    }
+
+    #[test]
+    fn records_carry_their_version_byte_and_refuse_others() {
+        let mut s = MockStorage::new();
+        let t = Token {
+            executor_id: 1,
+            action_id: [2; 32],
+            epoch: 0,
+            issued_at: 5,
+            expires_at: 6,
+            revoked: true,
+            outcome_reported: false,
+            shutdown_epoch: 0,
+        };
+        save_token(&mut s, 1, &t);
+        let raw = s.get(&key(TOKEN_PREFIX, 1)).unwrap();
+        assert_eq!(raw[0], RECORD_VERSION);
+        // Another version, the record of the old layout (no version byte: 65 bytes), and a
+        // trailing byte are all refused rather than misread.
+        let mut other = raw.clone();
+        other[0] = RECORD_VERSION + 1;
+        s.set(&key(TOKEN_PREFIX, 2), &other);
+        assert!(load_token(&s, 2).is_err());
+        s.set(&key(TOKEN_PREFIX, 3), &raw[1..66]);
+        assert!(load_token(&s, 3).is_err());
+        let mut long = raw.clone();
+        long.push(0);
+        s.set(&key(TOKEN_PREFIX, 4), &long);
+        assert!(load_token(&s, 4).is_err());
+        save_executor(&mut s, 1, &ExecutorRecord::default());
+        let mut e = s.get(&key(EXECUTOR_PREFIX, 1)).unwrap();
+        assert_eq!(e[0], RECORD_VERSION);
+        e[0] = 0;
+        s.set(&key(EXECUTOR_PREFIX, 1), &e);
+        assert!(load_executor(&s, 1).is_err());
     }
 }

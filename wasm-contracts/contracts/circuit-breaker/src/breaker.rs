@@ -290,6 +290,23 @@ impl PairBreaker {
         Transition { from, to, reason }
     }
 
+    /// `release`: the lazy cooldown, then one HALF_OPEN probe admission given back. Returns
+    /// the cooldown transition (if any) and the probes admitted after a release (`None`:
+    /// nothing to give back). `requests` keeps counting the request.
+    pub fn release(&mut self, config: &Config, now: u64) -> (Option<Transition>, Option<u32>) {
+        let cooled = self.materialize(config, now);
+        let released = match &mut self.phase {
+            Phase::HalfOpen {
+                probes_admitted, ..
+            } if *probes_admitted > 0 => {
+                *probes_admitted -= 1;
+                Some(*probes_admitted)
+            }
+            _ => None,
+        };
+        (cooled, released)
+    }
+
     /// Applies one call at `now`: lazy cooldown, then the state table, then the counters.
     /// On error the caller discards `self` (the call reverts, cooldown included).
     pub fn apply(
@@ -333,6 +350,31 @@ mod tests {
         half_open_max_probes: 2,
         success_threshold: 2,
     };
+
+    #[test]
+    fn release_gives_back_only_a_half_open_probe() {
+        let mut b = PairBreaker::default();
+        assert_eq!(
+            b.release(&CFG, 0),
+            (None, None),
+            "CLOSED: nothing to give back"
+        );
+        b.apply(Input::Trip, &CFG, 10).unwrap();
+        assert_eq!(b.release(&CFG, 20), (None, None), "OPEN");
+        let out = b.apply(Input::Request, &CFG, 70).unwrap();
+        assert_eq!(out.admission, Some(Admission::Allowed));
+        assert_eq!(b.phase, half(1, 0));
+        assert_eq!(b.release(&CFG, 70), (None, Some(0)));
+        assert_eq!(b.phase, half(0, 0));
+        assert_eq!(b.release(&CFG, 70), (None, None), "no probe left");
+        assert_eq!(b.counters.requests, 1, "the request still counts");
+        // A due cooldown is materialized first, as by every state-changing call.
+        let mut c = PairBreaker::default();
+        c.apply(Input::Trip, &CFG, 10).unwrap();
+        let (t, released) = c.release(&CFG, 70);
+        assert_eq!(t.map(|t| t.reason), Some(Reason::CooldownElapsed));
+        assert_eq!(released, None);
+    }
 
     fn closed(n: u32) -> Phase {
         Phase::Closed {

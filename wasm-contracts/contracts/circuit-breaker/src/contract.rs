@@ -11,12 +11,12 @@ use vagus_common::events::pair_event;
 use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, GUARDIAN, REPORTER};
 use vagus_common::{authorize, pause, Pair, PausePolicy};
 
-use crate::breaker::{Admission, BreakerState, Input, PairBreaker, Phase};
+use crate::breaker::{Admission, BreakerState, Input, PairBreaker, Phase, Transition};
 use crate::config;
 use crate::error::ContractError;
 use crate::msg::{
     BreakerCounters, BreakerStatus, Config, ExecuteMsg, InstantiateMsg, MigrateMsg, PausedResponse,
-    QueryMsg, RequestResponse,
+    QueryMsg, ReleaseResponse, RequestResponse,
 };
 use crate::state::{CONFIG, PAIRS};
 
@@ -56,6 +56,10 @@ pub fn execute(
             executor_id,
             action_id,
         } => drive(deps, env, info, executor_id, action_id, Input::Request),
+        ExecuteMsg::Release {
+            executor_id,
+            action_id,
+        } => release(deps, env, info, executor_id, action_id),
         ExecuteMsg::RecordOutcome {
             executor_id,
             action_id,
@@ -144,12 +148,7 @@ fn drive(
 
     let mut res = Response::new();
     for t in &outcome.transitions {
-        res = res.add_event(
-            pair_event("breaker_transition", &pair)
-                .add_attribute("from", (t.from as u8).to_string())
-                .add_attribute("to", (t.to as u8).to_string())
-                .add_attribute("reason", (t.reason as u8).to_string()),
-        );
+        res = res.add_event(transition_event(&pair, t));
     }
     if let Some(admission) = outcome.admission {
         let reply = match admission {
@@ -172,6 +171,47 @@ fn drive(
         res = res.set_data(to_json_binary(&reply)?);
     }
     Ok(res)
+}
+
+fn transition_event(pair: &Pair, t: &Transition) -> Event {
+    pair_event("breaker_transition", pair)
+        .add_attribute("from", (t.from as u8).to_string())
+        .add_attribute("to", (t.to as u8).to_string())
+        .add_attribute("reason", (t.reason as u8).to_string())
+}
+
+/// `release` (spec/circuit-breaker.md): the issuer gives back the probe it was admitted
+/// when the rate limiter then denied the same intent.
+fn release(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    executor_id: Uint64,
+    action_id: HexBinary,
+) -> Result<Response, ContractError> {
+    authorize(deps.storage, &info.sender, CONSUMER, PausePolicy::Blocked)?;
+    let pair = Pair::validate(executor_id, &action_id)?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut breaker = PAIRS
+        .may_load(deps.storage, pair.key())?
+        .unwrap_or_default();
+    let (cooled, released) = breaker.release(&config, env.block.time.seconds());
+    let mut res = Response::new();
+    if let Some(t) = &cooled {
+        res = res.add_event(transition_event(&pair, t));
+    }
+    if cooled.is_some() || released.is_some() {
+        PAIRS.save(deps.storage, pair.key(), &breaker)?;
+    }
+    if let Some(probes) = released {
+        res = res.add_event(
+            pair_event("probe_released", &pair)
+                .add_attribute("probes_admitted", probes.to_string()),
+        );
+    }
+    Ok(res.set_data(to_json_binary(&ReleaseResponse {
+        released: released.is_some(),
+    })?))
 }
 
 fn set_config(deps: DepsMut, info: MessageInfo, config: Config) -> Result<Response, ContractError> {

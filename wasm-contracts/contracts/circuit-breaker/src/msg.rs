@@ -35,6 +35,12 @@ pub enum ExecuteMsg {
         executor_id: Uint64,
         action_id: HexBinary,
     },
+    /// CONSUMER, blocked while paused: gives back an admission of `request` that was not
+    /// used (a HALF_OPEN probe; nothing otherwise). Response data: `ReleaseResponse`.
+    Release {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
     /// REPORTER, works while paused: the outcome of one capability use.
     RecordOutcome {
         executor_id: Uint64,
@@ -96,6 +102,13 @@ pub enum QueryMsg {
 
 #[cw_serde]
 pub struct MigrateMsg {}
+
+/// Response data of `release`.
+#[cw_serde]
+pub struct ReleaseResponse {
+    /// Whether a probe was given back.
+    pub released: bool,
+}
 
 /// Response data of `request`.
 #[cw_serde]

@@ -67,7 +67,9 @@ pub fn rate_limiter() -> Component {
 
 pub fn circuit_breaker() -> Component {
     use circuit_breaker::contract::{execute, instantiate, migrate, query, CONTRACT_NAME};
-    use circuit_breaker::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, RequestResponse};
+    use circuit_breaker::msg::{
+        ExecuteMsg, InstantiateMsg, QueryMsg, ReleaseResponse, RequestResponse,
+    };
     use circuit_breaker::ContractError;
     Component {
         name: "CircuitBreaker",
@@ -85,7 +87,10 @@ pub fn circuit_breaker() -> Component {
         query_schema: || schema_for!(QueryMsg),
         query_responses: || QueryMsg::response_schemas().expect("query response schemas"),
         execute_responses: || {
-            BTreeMap::from([("request".to_string(), schema_for!(RequestResponse))])
+            BTreeMap::from([
+                ("request".to_string(), schema_for!(RequestResponse)),
+                ("release".to_string(), schema_for!(ReleaseResponse)),
+            ])
         },
     }
 }

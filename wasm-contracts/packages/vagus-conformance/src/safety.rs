@@ -101,8 +101,8 @@ pub fn no_token_is_valid_in_shutdown<B: ChainBackend>(fresh: Deploy<B>) -> Resul
     denied(&r, 7101)?;
     override_to(&mut s, 0)?;
     ensure!(
-        s.is_valid(token)?,
-        "SHUTDOWN (not a revocation) was what invalidated it"
+        !s.is_valid(token)?,
+        "a token issued before the SHUTDOWN came back after the override (issue 9 hole 1)"
     );
 
     // With the reflex wired, SHUTDOWN also revokes: the token stays invalid afterwards.
@@ -289,7 +289,7 @@ pub fn privileged_calls_only_from_their_roles<B: ChainBackend>(fresh: Deploy<B>)
         ),
         (
             "CapabilityIssuer",
-            json!({"set_config": {"config": {"max_ttl": 10}}}),
+            json!({"set_config": {"config": {"max_ttl": 10, "max_nonce_step": 1_000_000}}}),
         ),
         (
             "CapabilityIssuer",
@@ -493,7 +493,7 @@ pub fn pause_stops_liveness_never_safety<B: ChainBackend>(fresh: Deploy<B>) -> R
     s.expect_code(
         "admin",
         "CapabilityIssuer",
-        json!({"set_config": {"config": {"max_ttl": 10}}}),
+        json!({"set_config": {"config": {"max_ttl": 10, "max_nonce_step": 1_000_000}}}),
         1002,
     )?;
     for c in crate::system::COMPONENTS {
@@ -846,6 +846,223 @@ pub fn breaker_denials_end_the_pipeline<B: ChainBackend>(fresh: Deploy<B>) -> Re
     Ok(())
 }
 
+fn shutdown_epoch<B: ChainBackend>(s: &mut System<B>) -> Result<u64> {
+    let g = s.query(
+        "ANSStateManager",
+        json!({"guard_of": {"executor_id": id()}}),
+    )?;
+    g["shutdown_epoch"]
+        .as_u64()
+        .ok_or_else(|| anyhow!("guard_of answered {g}"))
+}
+
+/// Issue 9 hole 1, in the old behaviour's terms: the SHUTDOWN reflex suppressed by its
+/// cooldown (DANGER fired it just before), then the governance override back to SAFE; the
+/// old `is_valid` looked only at the current ANS state and the token revived. Also the
+/// same-second corner: an issue, a SHUTDOWN and an override in one block.
+pub fn tokens_never_revive_after_shutdown<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
+    let mut s = sys(fresh)?;
+    to_danger(&mut s)?;
+    ensure!(s.epoch()? == 1, "DANGER fired the reflex");
+    s.advance(1);
+    let (r, _) = s.issue(1, [1, 100, 100], 3600)?;
+    let token = issued(&r)?;
+    s.advance(1);
+    to_shutdown(&mut s)?;
+    let st = s.query("ReflexArc", json!({"reflex_state": {"executor_id": id()}}))?;
+    ensure!(
+        text(&st["suppressed"]) == "1",
+        "the SHUTDOWN reflex was suppressed: {st}"
+    );
+    ensure!(s.epoch()? == 1, "nothing revoked the token");
+    ensure!(shutdown_epoch(&mut s)? == 1, "the SHUTDOWN was counted");
+    s.advance(1);
+    override_to(&mut s, 0)?;
+    ensure!(!s.is_valid(token)?, "the token revived after the override");
+    let t = s.query(
+        "CapabilityIssuer",
+        json!({"token": {"token_id": token.to_string()}}),
+    )?;
+    ensure!(
+        t["shutdown_epoch"] == json!(0) && t["revoked"] == json!(false),
+        "{t}"
+    );
+    // The executor is usable again: a token issued now is valid.
+    let (r, _) = s.issue(2, [1, 100, 100], 3600)?;
+    let fresh_token = issued(&r)?;
+    ensure!(
+        s.is_valid(fresh_token)?,
+        "a token issued after the override"
+    );
+
+    // Same second: issue, SHUTDOWN, override, issue; no reflex arc, so no revocation.
+    s.exec_ok(
+        "admin",
+        "ANSStateManager",
+        json!({"set_reflex_arc": {"reflex_arc": null}}),
+    )?;
+    s.advance(400);
+    s.tone(900_000)?;
+    s.advance(1);
+    let (r, _) = s.issue(3, [1, 100, 100], 3600)?;
+    let same_second = issued(&r)?;
+    s.tone(900_000)?;
+    ensure!(s.ans_state()? == 2, "SHUTDOWN in the issue's second");
+    override_to(&mut s, 0)?;
+    let (r, _) = s.issue(4, [1, 100, 100], 3600)?;
+    let after = issued(&r)?;
+    s.advance(1);
+    ensure!(
+        !s.is_valid(same_second)?,
+        "a token of the SHUTDOWN's second revived"
+    );
+    ensure!(!s.is_valid(fresh_token)?, "an older token revived");
+    ensure!(s.is_valid(after)?, "the token issued after the override");
+    ensure!(shutdown_epoch(&mut s)? == 2, "two entries into SHUTDOWN");
+    Ok(())
+}
+
+/// Issue 9 hole 2, in the old behaviour's terms: PLANNER is global and nonces only
+/// increase, so a second planner's intent with nonce 2^64 - 1 locked the executor for every
+/// planner. Now it is refused (NonceTooFar, no nonce used) and the legitimate planner goes
+/// on issuing.
+pub fn no_planner_can_lock_an_executor<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
+    let mut s = sys(fresh)?;
+    let mallory = s.actor("mallory");
+    s.grant("CapabilityIssuer", "planner", &mallory)?;
+    let lock = s.intent(u64::MAX, [1, 100, 100], 60);
+    s.expect_code(
+        "mallory",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": lock}}),
+        7016,
+    )?;
+    let info = s.query(
+        "CapabilityIssuer",
+        json!({"executor": {"executor_id": id()}}),
+    )?;
+    ensure!(text(&info["last_nonce"]) == "0", "no nonce used: {info}");
+    // The largest step is allowed, one more is not.
+    let step = s.intent(1_000_000, [1, 100, 100], 60);
+    s.exec_ok(
+        "mallory",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": step}}),
+    )?;
+    let far = s.intent(2_000_001, [1, 100, 100], 60);
+    s.expect_code(
+        "mallory",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": far}}),
+        7016,
+    )?;
+    let (r, _) = s.issue(1_000_001, [1, 100, 100], 60)?;
+    let token = issued(&r)?;
+    ensure!(s.is_valid(token)?, "the legitimate planner's token");
+    Ok(())
+}
+
+/// One probe, S = 1, cooldown 10 s: the HALF_OPEN corner cases of issue 9.
+fn one_probe<B: ChainBackend>(fresh: Deploy<B>, capacity: u32) -> Result<System<B>> {
+    System::deploy(
+        fresh()?,
+        &[
+            (
+                "CircuitBreaker",
+                json!({"config": {"failure_threshold": 1, "cooldown": 10,
+                    "half_open_max_probes": 1, "success_threshold": 1}}),
+            ),
+            (
+                "RateLimiter",
+                json!({"default_config": {"capacity": capacity, "window": 60, "buckets": 6}}),
+            ),
+        ],
+    )
+}
+
+fn breaker_status<B: ChainBackend>(s: &mut System<B>) -> Result<Value> {
+    s.query(
+        "CircuitBreaker",
+        json!({"status": {"executor_id": id(), "action_id": action(1)}}),
+    )
+}
+
+/// Issue 9 hole 3, in the old behaviour's terms: in HALF_OPEN the breaker admitted the
+/// probe, the rate limiter denied the same intent, and the probe stayed used (the pair
+/// answered ProbeLimitReached until a guardian reset). Now the issuer releases it.
+pub fn no_probe_is_lost_to_a_limiter_denial<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
+    let mut s = one_probe(fresh, 1)?;
+    let (r, _) = s.issue(1, [1, 1, 1], 60)?;
+    issued(&r)?;
+    let pair = json!({"executor_id": id(), "action_id": action(1)});
+    s.advance(1);
+    s.exec_ok("guardian", "CircuitBreaker", json!({"trip": pair}))?;
+    s.advance(10);
+    let (r, out) = s.issue(2, [1, 1, 1], 60)?;
+    denied(&r, 2100)?;
+    let released = event(&out, "probe_released");
+    ensure!(released["probes_admitted"] == "0", "{released:?}");
+    let st = breaker_status(&mut s)?;
+    ensure!(
+        st["probes_admitted"] == json!(0),
+        "the probe was given back: {st}"
+    );
+    s.advance(1);
+    let (r, _) = s.issue(3, [1, 1, 1], 60)?;
+    denied(&r, 2100)?;
+    s.advance(48);
+    let (r, _) = s.issue(4, [1, 1, 1], 60)?;
+    issued(&r)?;
+    ensure!(
+        breaker_status(&mut s)?["probes_admitted"] == json!(1),
+        "the probe is used by the intent that was issued"
+    );
+    Ok(())
+}
+
+/// Issue 9 hole 5, in the old behaviour's terms: a REPORTER kept a success of a token
+/// issued before the breaker opened and reported it in HALF_OPEN, closing the breaker.
+pub fn stale_successes_do_not_close_the_breaker<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
+    let mut s = one_probe(fresh, 60)?;
+    let (r, _) = s.issue(1, [1, 1, 1], 600)?;
+    let old = issued(&r)?;
+    let (r, _) = s.issue(2, [1, 1, 1], 600)?;
+    let failing = issued(&r)?;
+    let old_issued_at = s.now;
+    s.advance(1);
+    let report =
+        |t: u64, ok: bool| json!({"report_outcome": {"token_id": t.to_string(), "success": ok}});
+    s.exec_ok("reporter", "CapabilityIssuer", report(failing, false))?;
+    let opened_at = s.now;
+    s.advance(10);
+    let (r, _) = s.issue(3, [1, 1, 1], 600)?;
+    let probe = issued(&r)?;
+    s.advance(1);
+    let out = s.exec_ok("reporter", "CapabilityIssuer", report(old, true))?;
+    let st = event(&out, "stale_outcome");
+    ensure!(
+        st["token_id"] == old.to_string()
+            && st["issued_at"] == old_issued_at.to_string()
+            && st["opened_at"] == opened_at.to_string(),
+        "{st:?}"
+    );
+    ensure!(
+        !has_event(&out, "breaker_transition"),
+        "the stale success closed the breaker"
+    );
+    let b = breaker_status(&mut s)?;
+    ensure!(
+        b["state"] == json!(2) && b["half_open_successes"] == json!(0),
+        "{b}"
+    );
+    let out = s.exec_ok("reporter", "CapabilityIssuer", report(probe, true))?;
+    ensure!(
+        event(&out, "breaker_transition")["to"] == "0",
+        "the probe's success closes it"
+    );
+    Ok(())
+}
+
 /// Every scenario, by name (the runners of both backends iterate this list).
 /// A scenario: it deploys the system on a fresh chain it makes, and checks.
 pub type Scenario<B> = fn(Deploy<B>) -> Result<()>;
@@ -904,6 +1121,22 @@ pub fn all<B: ChainBackend>() -> Vec<(&'static str, Scenario<B>)> {
         (
             "breaker_denials_end_the_pipeline",
             breaker_denials_end_the_pipeline::<B>,
+        ),
+        (
+            "tokens_never_revive_after_shutdown",
+            tokens_never_revive_after_shutdown::<B>,
+        ),
+        (
+            "no_planner_can_lock_an_executor",
+            no_planner_can_lock_an_executor::<B>,
+        ),
+        (
+            "no_probe_is_lost_to_a_limiter_denial",
+            no_probe_is_lost_to_a_limiter_denial::<B>,
+        ),
+        (
+            "stale_successes_do_not_close_the_breaker",
+            stale_successes_do_not_close_the_breaker::<B>,
         ),
     ]
 }

@@ -52,7 +52,7 @@ pub fn default_init(component: &str) -> Value {
         "ANSStateManager" => json!({"config": {"danger_enter_ppm": 600000,
             "shutdown_enter_ppm": 900000, "safe_return_ppm": 400000, "danger_readings": 2,
             "shutdown_readings": 2, "safe_readings": 3, "min_dwell": 60}}),
-        "CapabilityIssuer" => json!({"config": {"max_ttl": 3600}}),
+        "CapabilityIssuer" => json!({"config": {"max_ttl": 3600, "max_nonce_step": 1_000_000}}),
         "ReflexArc" => json!({"config": {"cooldown": 300, "risk_ppm": 800000,
             "force_milli_n": "500000", "velocity_milli_mps": "2000",
             "temperature_milli_c": "80000"}}),

@@ -41,4 +41,9 @@ scenarios!(
     shutdown_is_left_by_governance_override,
     revoke_and_report_outcome,
     breaker_denials_end_the_pipeline,
+    // issue 9: holes both stacks agreed on
+    tokens_never_revive_after_shutdown,
+    no_planner_can_lock_an_executor,
+    no_probe_is_lost_to_a_limiter_denial,
+    stale_successes_do_not_close_the_breaker,
 );

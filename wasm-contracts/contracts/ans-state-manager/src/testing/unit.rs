@@ -94,7 +94,8 @@ fn readings_escalate_relax_after_dwell_and_never_leave_shutdown() {
     assert_eq!(
         st,
         json!({"state": 0, "tone_ppm": 0, "danger_streak": 0, "shutdown_streak": 0,
-            "safe_streak": 4, "entered_at": (T0 + 60).to_string(), "updated_at": (T0 + 60).to_string()})
+            "safe_streak": 4, "entered_at": (T0 + 60).to_string(), "updated_at": (T0 + 60).to_string(),
+            "shutdown_epoch": 0})
     );
     h.exec(&oracle, &tone(1, 900000)).unwrap();
     let res = h.exec(&oracle, &tone(1, 900000)).unwrap();
@@ -103,7 +104,11 @@ fn readings_escalate_relax_after_dwell_and_never_leave_shutdown() {
         assert!(wasm_events(&h.exec(&oracle, &tone(1, 0)).unwrap()).is_empty());
     }
     let g: Value = h.query(&json!({"guard_of": {"executor_id": "1"}}));
-    assert_eq!(g, json!({"state": 2, "factor_bp": 0, "allowed": false}));
+    assert_eq!(
+        g,
+        json!({"state": 2, "factor_bp": 0, "allowed": false, "shutdown_epoch": 1}),
+        "the entry into SHUTDOWN is counted"
+    );
     let c: Value = h.query(&json!({"counters": {}}));
     assert_eq!(
         c,

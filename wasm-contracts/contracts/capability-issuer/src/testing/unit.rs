@@ -25,7 +25,7 @@ fn contract() -> Box<dyn Contract<Empty>> {
 fn setup() -> Harness {
     let mut h = Harness::new(
         contract(),
-        |a| json!({"admin": a, "config": {"max_ttl": 3600}}),
+        |a| json!({"admin": a, "config": {"max_ttl": 3600, "max_nonce_step": 1_000_000}}),
     );
     for role in ["guardian", "planner", "revoker", "reporter"] {
         h.grant(role, role);
@@ -43,14 +43,19 @@ fn intent(id: u64, nonce: u64, nb: u64, na: u64, ttl: u32) -> Value {
 fn config_and_links_are_validated() {
     let mut h = setup();
     let admin = h.admin.clone();
-    let cfg = |t: u32| json!({"set_config": {"config": {"max_ttl": t}}});
-    h.expect_code(&admin, &cfg(0), 7015);
-    h.expect_code(&admin, &cfg(2592001), 7015);
-    h.expect_code(&h.account("planner"), &cfg(10), 1001);
-    let res = h.exec(&admin, &cfg(2592000)).unwrap();
+    let cfg =
+        |t: u32, n: u32| json!({"set_config": {"config": {"max_ttl": t, "max_nonce_step": n}}});
+    h.expect_code(&admin, &cfg(0, 0), 7015);
+    h.expect_code(&admin, &cfg(2592001, 1), 7015);
+    h.expect_code(&admin, &cfg(60, 0), 7017);
+    h.expect_code(&h.account("planner"), &cfg(10, 1), 1001);
+    let res = h.exec(&admin, &cfg(2592000, 7)).unwrap();
     assert_eq!(
         wasm_events(&res),
-        vec![ev("config_set", &[("max_ttl", "2592000")])]
+        vec![ev(
+            "config_set",
+            &[("max_ttl", "2592000"), ("max_nonce_step", "7")]
+        )]
     );
     let a = h.account("a").to_string();
     let links = |ans: Value| {
