@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import * as core from "@openzeppelin/upgrades-core";
 
-import { atomicWriteJson } from "../deploy/fsx";
+import { atomicWriteJson } from "../deployment/fsx";
 
 // solc ships no types; the in-process compiler is the version hardhat.config.ts pins.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
