@@ -206,7 +206,7 @@ describe("procedure runner: a non-deploy procedure (pause on both stacks) on the
     expect(await evm.nonce(guardian)).to.equal(nonce);
   });
 
-  it("a failing step is journaled as failed and reported through stepError; the rerun resumes at it", async function () {
+  it("a failing step is journaled as failed, reported through stepError, and its run stays open for a rerun", async function () {
     const failing: Step = {
       id: "wasm:RateLimiter:unpause-as-guardian",
       stack: "wasm",
