@@ -23,7 +23,7 @@ use crate::error::{
 };
 use crate::links::{
     execute_response_data, ActionSchema, Admission, AnsQuery, BrakeQuery, BrakeResult,
-    BreakerQuery, BreakerStatus, GuardView, InboxQuery, LatestRoot, PairExecute, Paused, HALF_OPEN,
+    BreakerStatus, GuardView, InboxQuery, LatestRoot, PairExecute, Paused, HALF_OPEN,
 };
 use crate::msg::{
     BalanceOfResponse, Config, CountersResponse, ExecuteMsg, ExecutorInfo, InstantiateMsg, Intent,
@@ -625,7 +625,7 @@ fn report_outcome(
         // 5): nothing is issued while OPEN, so `issued_at > opened_at` is exact.
         let st: BreakerStatus = deps.querier.query_wasm_smart(
             &links.breaker,
-            &BreakerQuery::Status {
+            &PairExecute::Status {
                 executor_id,
                 action_id: action_id.clone(),
             },

@@ -30,9 +30,9 @@ vagus_common::vagus_errors! {
         /// `max_ttl` outside 1..=2592000.
         7015 InvalidMaxTtl { value: u32 } => "max_ttl {value} s is outside 1..=2592000",
         /// A nonce more than `max_nonce_step` past the executor's last.
-        7016 NonceTooFar { executor_id: u64, nonce: u64, last_nonce: u64, max_nonce_step: u32 } => "executor {executor_id}: nonce {nonce} is more than {max_nonce_step} past the last processed nonce {last_nonce}",
+        7016 NonceTooFar { executor_id: u64, nonce: u64, last_nonce: u64, max_nonce_step: u32 } => "executor {executor_id}: nonce {nonce} > {last_nonce} + {max_nonce_step}",
         /// `max_nonce_step` is 0.
-        7017 InvalidMaxNonceStep { value: u32 } => "max_nonce_step {value} is not at least 1",
+        7017 InvalidMaxNonceStep { value: u32 } => "max_nonce_step {value} < 1",
     }
 }
 
