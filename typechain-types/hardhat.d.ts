@@ -194,6 +194,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.CircuitBreakerV2__factory>;
     getContractFactory(
+      name: "GasBurningReflexArc",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.GasBurningReflexArc__factory>;
+    getContractFactory(
       name: "NotUUPSImplementation",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.NotUUPSImplementation__factory>;
@@ -444,6 +448,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.CircuitBreakerV2>;
     getContractAt(
+      name: "GasBurningReflexArc",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.GasBurningReflexArc>;
+    getContractAt(
       name: "NotUUPSImplementation",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -655,6 +664,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CircuitBreakerV2>;
     deployContract(
+      name: "GasBurningReflexArc",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.GasBurningReflexArc>;
+    deployContract(
       name: "NotUUPSImplementation",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.NotUUPSImplementation>;
@@ -904,6 +917,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.CircuitBreakerV2>;
+    deployContract(
+      name: "GasBurningReflexArc",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.GasBurningReflexArc>;
     deployContract(
       name: "NotUUPSImplementation",
       args: any[],

@@ -96,6 +96,8 @@ export type { CircuitBreakerBadLayoutV2 } from "./contracts/test/CircuitBreakerB
 export { CircuitBreakerBadLayoutV2__factory } from "./factories/contracts/test/CircuitBreakerBadLayoutV2__factory";
 export type { CircuitBreakerV2 } from "./contracts/test/CircuitBreakerV2";
 export { CircuitBreakerV2__factory } from "./factories/contracts/test/CircuitBreakerV2__factory";
+export type { GasBurningReflexArc } from "./contracts/test/GasBurningReflexArc";
+export { GasBurningReflexArc__factory } from "./factories/contracts/test/GasBurningReflexArc__factory";
 export type { NotUUPSImplementation } from "./contracts/test/NotUUPSImplementation";
 export { NotUUPSImplementation__factory } from "./factories/contracts/test/NotUUPSImplementation__factory";
 export type { RateLimiterOffByOne } from "./contracts/test/RateLimiterOffByOne";

@@ -7,6 +7,7 @@ export type { CapabilityIssuerV2 } from "./CapabilityIssuerV2";
 export type { CborHarness } from "./CborHarness";
 export type { CircuitBreakerBadLayoutV2 } from "./CircuitBreakerBadLayoutV2";
 export type { CircuitBreakerV2 } from "./CircuitBreakerV2";
+export type { GasBurningReflexArc } from "./GasBurningReflexArc";
 export type { NotUUPSImplementation } from "./NotUUPSImplementation";
 export type { RateLimiterOffByOne } from "./RateLimiterOffByOne";
 export type { RateLimiterV2 } from "./RateLimiterV2";

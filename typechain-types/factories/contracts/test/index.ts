@@ -7,6 +7,7 @@ export { CapabilityIssuerV2__factory } from "./CapabilityIssuerV2__factory";
 export { CborHarness__factory } from "./CborHarness__factory";
 export { CircuitBreakerBadLayoutV2__factory } from "./CircuitBreakerBadLayoutV2__factory";
 export { CircuitBreakerV2__factory } from "./CircuitBreakerV2__factory";
+export { GasBurningReflexArc__factory } from "./GasBurningReflexArc__factory";
 export { NotUUPSImplementation__factory } from "./NotUUPSImplementation__factory";
 export { RateLimiterOffByOne__factory } from "./RateLimiterOffByOne__factory";
 export { RateLimiterV2__factory } from "./RateLimiterV2__factory";
