@@ -17,8 +17,9 @@ fi
 
 # Debian packages. rustc-web/cargo-web/rust-web-src: a Rust whose std sources let us
 # rebuild std for the wasm MVP feature set (docs/decisions/0003); lld: wasm-ld; wabt:
-# wasm-validate; binaryen: wasm-opt; prometheus: the metrics tests' server.
-APT_PACKAGES=(rustc-web cargo-web rust-web-src lld wabt binaryen prometheus jq curl ca-certificates)
+# wasm-validate; binaryen: wasm-opt; prometheus: the metrics tests' server; python3-venv:
+# Slither's venv.
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld wabt binaryen prometheus jq curl ca-certificates python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,13 +42,23 @@ else
   echo "$lock_sha" > node_modules/.vagus-lock-sha256
 fi
 
+# Slither's install is mostly PyPI downloads: it runs beside the CPU-bound Rust and Go
+# builds below, its output kept in a log and shown when it is waited for.
+log "Slither (static analysis of the Solidity contracts, run by npm run lint), in the background"
+slither_log=$(mktemp)
+bash scripts/install-slither.sh >"$slither_log" 2>&1 &
+slither_pid=$!
+
 log "Rust side (cosmwasm-check, crate sources)"
 bash scripts/install-rust.sh
 
-log "Slither (static analysis of the Solidity contracts, run by npm run lint)"
-bash scripts/install-slither.sh
-
 log "wasmd (the CosmWasm localnet node, built from source through the Go module proxy)"
 bash scripts/build-wasmd.sh
+
+log "Slither (waiting for the background install)"
+if wait "$slither_pid"; then cat "$slither_log"; rm -f "$slither_log"; else
+  cat "$slither_log" >&2; rm -f "$slither_log"
+  echo "install.sh: the Slither install failed (log above)" >&2; exit 1
+fi
 
 log "install complete"

@@ -1,14 +1,15 @@
 //! Entry points of the AfferentInbox (spec/safety-core.md §2), in the frame's check
-//! order. The reflex notification is a `reply_on_error` sub-message, as in the ANS
+//! order. The reflex notification is a gas-limited `reply_on_error` sub-message, as in the ANS
 //! manager: a failure is rolled back by the chain, counted and reported.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     from_json, to_json_binary, Addr, Binary, Deps, DepsMut, Env, Event, HexBinary, MessageInfo,
-    Reply, Response, StdError, StdResult, SubMsg, SubMsgResult, Uint64, WasmMsg,
+    Reply, Response, StdError, StdResult, SubMsgResult, Uint64, WasmMsg,
 };
 use vagus_common::ids::validate_executor_id;
+use vagus_common::notify::reflex_notification;
 use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, GUARDIAN};
 use vagus_common::{authorize, pause, PausePolicy};
 
@@ -147,7 +148,7 @@ fn post_evidence(
         },
     )?;
     let (posts, failures) = COUNTERS.may_load(deps.storage)?.unwrap_or_default();
-    COUNTERS.save(deps.storage, &(posts + 1, failures))?;
+    COUNTERS.save(deps.storage, &(posts.saturating_add(1), failures))?;
     let mut res = Response::new().add_event(
         Event::new("evidence_posted")
             .add_attribute("executor_id", id.to_string())
@@ -168,8 +169,7 @@ fn post_evidence(
             funds: vec![],
         };
         res = res.add_submessage(
-            SubMsg::reply_on_error(msg, NOTIFY_REPLY)
-                .with_payload(to_json_binary(&(id, sequence))?),
+            reflex_notification(msg, NOTIFY_REPLY).with_payload(to_json_binary(&(id, sequence))?),
         );
     }
     Ok(res)
@@ -186,7 +186,7 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
     };
     let (id, sequence): (u64, u64) = from_json(&msg.payload)?;
     let (posts, failures) = COUNTERS.may_load(deps.storage)?.unwrap_or_default();
-    COUNTERS.save(deps.storage, &(posts, failures + 1))?;
+    COUNTERS.save(deps.storage, &(posts, failures.saturating_add(1)))?;
     Ok(Response::new().add_event(
         Event::new("reflex_notification_failed")
             .add_attribute("executor_id", id.to_string())

@@ -1,15 +1,16 @@
 //! Entry points of the ANSStateManager (spec/safety-core.md §1), in the frame's check
-//! order. The reflex notification is a `reply_on_error` sub-message: when the reflex arc
+//! order. The reflex notification is a gas-limited `reply_on_error` sub-message: when the reflex arc
 //! fails, the chain rolls back its writes and `reply` records the failure.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     from_json, to_json_binary, Addr, Binary, Deps, DepsMut, Env, Event, MessageInfo, Reply,
-    Response, StdError, StdResult, SubMsg, SubMsgResult, Uint64, WasmMsg,
+    Response, StdError, StdResult, SubMsgResult, Uint64, WasmMsg,
 };
 use vagus_common::error::validate_reason;
 use vagus_common::ids::validate_executor_id;
+use vagus_common::notify::reflex_notification;
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, ORACLE};
 use vagus_common::{authorize, pause, PausePolicy};
 
@@ -181,7 +182,7 @@ fn notify(
         funds: vec![],
     };
     Ok(res.add_submessage(
-        SubMsg::reply_on_error(msg, NOTIFY_REPLY).with_payload(to_json_binary(&(id, to))?),
+        reflex_notification(msg, NOTIFY_REPLY).with_payload(to_json_binary(&(id, to))?),
     ))
 }
 
@@ -203,9 +204,9 @@ fn update_tone(
     let changed = e.read(&config, tone_ppm, t);
     EXECUTORS.save(deps.storage, id, &e)?;
     bump(deps.storage, |c| {
-        c.0 += 1;
+        c.0 = c.0.saturating_add(1);
         if changed.is_some() {
-            c.1 += 1;
+            c.1 = c.1.saturating_add(1);
         }
     })?;
     let mut res = Response::new().set_data(to_json_binary(&UpdateToneResponse { state: e.state })?);
@@ -241,7 +242,7 @@ fn override_state(
     let from = e.state;
     e.set_override(id, to, env.block.time.seconds())?;
     EXECUTORS.save(deps.storage, id, &e)?;
-    bump(deps.storage, |c| c.1 += 1)?;
+    bump(deps.storage, |c| c.1 = c.1.saturating_add(1))?;
     let res = Response::new()
         .add_event(transition_event(id, from, to, e.tone_ppm, CAUSE_OVERRIDE))
         .add_event(
@@ -265,7 +266,7 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
         return Ok(Response::new());
     };
     let (id, to): (u64, u8) = from_json(&msg.payload)?;
-    bump(deps.storage, |c| c.2 += 1)?;
+    bump(deps.storage, |c| c.2 = c.2.saturating_add(1))?;
     Ok(Response::new().add_event(
         Event::new("reflex_notification_failed")
             .add_attribute("executor_id", id.to_string())

@@ -12,6 +12,7 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, Binary, Deps, DepsMut, Env, Event, HexBinary, MessageInfo,
     Reply, Response, StdError, StdResult, Storage, SubMsg, SubMsgResult, Uint64, WasmMsg,
 };
+use vagus_common::counter;
 use vagus_common::error::{validate_reason, CalleeError};
 use vagus_common::ids::{validate_action_id, validate_executor_id};
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, PLANNER, REPORTER, REVOKER};
@@ -304,7 +305,7 @@ fn issue(
     let links = load_links(deps.storage)?;
     // 4. processed from here: the nonce is used even if the intent is denied.
     executor.last_nonce = nonce;
-    executor.requests += 1;
+    executor.requests = executor.requests.saturating_add(1);
 
     // 5. pre-state root
     let root: LatestRoot = deps.querier.query_wasm_smart(
@@ -399,7 +400,7 @@ fn deny(
     code: u16,
     retry_at: u64,
 ) -> Result<Response, ContractError> {
-    executor.denied += 1;
+    executor.denied = executor.denied.saturating_add(1);
     save_executor(deps.storage, id, &executor);
     Ok(Response::new()
         .add_event(
@@ -498,7 +499,7 @@ fn mint(
     p: &Pending,
 ) -> Result<Response, ContractError> {
     let t = env.block.time.seconds();
-    let token_id = TOTAL_SUPPLY.may_load(deps.storage)?.unwrap_or(0) + 1;
+    let token_id = counter::next(TOTAL_SUPPLY.may_load(deps.storage)?.unwrap_or(0))?;
     let expires_at = t + u64::from(p.ttl);
     let epoch = epoch_of(deps.storage, p.executor_id)?;
     state::save_token(
@@ -516,11 +517,11 @@ fn mint(
         },
     );
     TOTAL_SUPPLY.save(deps.storage, &token_id)?;
-    executor.issued += 1;
+    executor.issued = executor.issued.saturating_add(1);
     save_executor(deps.storage, p.executor_id, &executor);
     if let Some(account) = &executor.account {
         let balance = BALANCES.may_load(deps.storage, account)?.unwrap_or(0);
-        BALANCES.save(deps.storage, account, &(balance + 1))?;
+        BALANCES.save(deps.storage, account, &counter::next(balance)?)?;
     }
     let hex = |h: &[u8; 32]| HexBinary::from(h.as_slice()).to_hex();
     Ok(Response::new()
@@ -587,7 +588,7 @@ fn revoke_all(
     authorize(deps.storage, &info.sender, REVOKER, PausePolicy::Allowed)?;
     let id = validate_executor_id(executor_id)?;
     validate_reason(&reason)?;
-    let epoch = epoch_of(deps.storage, id)? + 1;
+    let epoch = counter::next(epoch_of(deps.storage, id)?)?;
     EPOCHS.save(deps.storage, id, &epoch)?;
     Ok(Response::new().add_event(
         Event::new("all_revoked")

@@ -184,7 +184,7 @@ fn fire(
     let mut r = REFLEXES.may_load(deps.storage, id)?.unwrap_or_default();
     let retry_at = r.last_fired_at.saturating_add(u64::from(config.cooldown));
     if trigger != MANUAL && r.fired && t < retry_at {
-        r.suppressed += 1;
+        r.suppressed = r.suppressed.saturating_add(1);
         REFLEXES.save(deps.storage, id, &r)?;
         return Ok(Response::new().add_event(
             Event::new("reflex_suppressed")
@@ -195,7 +195,7 @@ fn fire(
     }
     r.fired = true;
     r.last_fired_at = t;
-    r.fires += 1;
+    r.fires = r.fires.saturating_add(1);
     REFLEXES.save(deps.storage, id, &r)?;
     let revoke = WasmMsg::Execute {
         contract_addr: issuer.into_string(),

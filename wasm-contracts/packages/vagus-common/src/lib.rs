@@ -4,10 +4,12 @@
 //! A contract composes these in the spec's check order: role (`roles::require_role`),
 //! pause (`pause::require_live`), ids (`ids::Pair::validate`), its own checks, effects.
 
+pub mod counter;
 pub mod error;
 pub mod events;
 pub mod ids;
 pub mod migrate;
+pub mod notify;
 pub mod pause;
 pub mod roles;
 #[cfg(feature = "testing")]

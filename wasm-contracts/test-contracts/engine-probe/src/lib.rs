@@ -3,7 +3,8 @@
 //! sub-messages to send, what to query, what data to return, and whether to fail at the
 //! end. Replies run the `Act` carried in the sub-message's payload and record the `Reply`
 //! they received under `reply:<id>`; migrate records its `MigrateInfo` under
-//! `migrate_info`. Storage keys and values are UTF-8 strings.
+//! `migrate_info`. Storage keys and values are UTF-8 strings. It also answers the reflex
+//! arc's notifications, so tests can link it where a reflex arc goes (see `ExecuteMsg`).
 //!
 //! Built to wasm by the engine's tests (tests/support/probe.rs), never by
 //! scripts/build-wasm.sh, so it is not a production artifact.
@@ -54,10 +55,14 @@ pub struct ProbeQuery {
     pub store_as: String,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Deserialize, Debug)]
 #[serde(rename_all = "snake_case")]
 pub enum ExecuteMsg {
     Act(Act),
+    /// The reflex arc's notifications, so that the probe can stand in for a reflex arc:
+    /// they run the `Act` stored (as JSON) under `reflex_act` by an earlier call, if any.
+    OnStateTransition(serde::de::IgnoredAny),
+    OnEvidence(serde::de::IgnoredAny),
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -147,6 +152,13 @@ pub fn execute(
     deps.storage.set(b"last_sender", info.sender.as_bytes());
     match msg {
         ExecuteMsg::Act(a) => act(deps, a),
+        ExecuteMsg::OnStateTransition(_) | ExecuteMsg::OnEvidence(_) => {
+            let a = match deps.storage.get(b"reflex_act") {
+                Some(json) => from_json(&json)?,
+                None => Act::default(),
+            };
+            act(deps, a)
+        }
     }
 }
 
