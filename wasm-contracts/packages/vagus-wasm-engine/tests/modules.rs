@@ -51,11 +51,20 @@ fn reaches(
 #[test]
 fn no_module_imports_one_that_imports_it_back() {
     let graph = module_imports();
-    assert!(graph["chain"].contains("backend"), "the scan reads imports: {graph:?}");
+    assert!(
+        graph["chain"].contains("backend"),
+        "the scan reads imports: {graph:?}"
+    );
     let cyclic: Vec<&String> = graph
         .keys()
         .filter(|m| reaches(&graph, m, m, &mut BTreeSet::new()))
         .collect();
-    assert!(cyclic.is_empty(), "modules on an import cycle: {cyclic:?} in {graph:?}");
-    assert!(!graph["backend"].contains("chain"), "the querier depends on a trait");
+    assert!(
+        cyclic.is_empty(),
+        "modules on an import cycle: {cyclic:?} in {graph:?}"
+    );
+    assert!(
+        !graph["backend"].contains("chain"),
+        "the querier depends on a trait"
+    );
 }
