@@ -125,6 +125,7 @@ export interface ANSStateManagerInterface extends Interface {
       | "UPGRADE_INTERFACE_VERSION"
       | "config"
       | "counters"
+      | "emergencyPause"
       | "executorState"
       | "getRoleAdmin"
       | "grantRole"
@@ -196,6 +197,10 @@ export interface ANSStateManagerInterface extends Interface {
   ): string;
   encodeFunctionData(functionFragment: "config", values?: undefined): string;
   encodeFunctionData(functionFragment: "counters", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "executorState",
     values: [BigNumberish]
@@ -297,6 +302,10 @@ export interface ANSStateManagerInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "executorState",
     data: BytesLike
@@ -651,6 +660,8 @@ export interface ANSStateManager extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   executorState: TypedContractMethod<
     [executorId: BigNumberish],
     [IANSStateManager.ExecutorStateStructOutput],
@@ -787,6 +798,9 @@ export interface ANSStateManager extends BaseContract {
   getFunction(
     nameOrSignature: "counters"
   ): TypedContractMethod<[], [IANSStateManager.CountersStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "executorState"
   ): TypedContractMethod<

@@ -112,6 +112,7 @@ export interface AfferentInboxInterface extends Interface {
       | "MAX_RISK_PPM"
       | "UPGRADE_INTERFACE_VERSION"
       | "counters"
+      | "emergencyPause"
       | "encodeEvidence"
       | "getRoleAdmin"
       | "grantRole"
@@ -167,6 +168,10 @@ export interface AfferentInboxInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(functionFragment: "counters", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "encodeEvidence",
     values: [BigNumberish, BytesLike, IAfferentInbox.MetricsStruct]
@@ -249,6 +254,10 @@ export interface AfferentInboxInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "encodeEvidence",
     data: BytesLike
@@ -520,6 +529,8 @@ export interface AfferentInbox extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   encodeEvidence: TypedContractMethod<
     [
       executorId: BigNumberish,
@@ -626,6 +637,9 @@ export interface AfferentInbox extends BaseContract {
   getFunction(
     nameOrSignature: "counters"
   ): TypedContractMethod<[], [IAfferentInbox.CountersStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "encodeEvidence"
   ): TypedContractMethod<

@@ -177,6 +177,7 @@ export interface CapabilityIssuerInterface extends Interface {
       | "balanceOf"
       | "config"
       | "counters"
+      | "emergencyPause"
       | "executor"
       | "getRoleAdmin"
       | "grantRole"
@@ -262,6 +263,10 @@ export interface CapabilityIssuerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "counters",
     values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "executor",
@@ -387,6 +392,10 @@ export interface CapabilityIssuerInterface extends Interface {
   decodeFunctionResult(functionFragment: "balanceOf", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "executor", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "getRoleAdmin",
@@ -825,6 +834,8 @@ export interface CapabilityIssuer extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   executor: TypedContractMethod<
     [executorId: BigNumberish],
     [ICapabilityIssuer.ExecutorInfoStructOutput],
@@ -993,6 +1004,9 @@ export interface CapabilityIssuer extends BaseContract {
     [ICapabilityIssuer.CountersStructOutput],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "executor"
   ): TypedContractMethod<

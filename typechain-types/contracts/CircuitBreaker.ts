@@ -104,6 +104,7 @@ export interface CircuitBreakerInterface extends Interface {
       | "UPGRADE_INTERFACE_VERSION"
       | "config"
       | "counters"
+      | "emergencyPause"
       | "forceHalfOpen"
       | "getRoleAdmin"
       | "grantRole"
@@ -175,6 +176,10 @@ export interface CircuitBreakerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "counters",
     values: [BigNumberish, BytesLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "forceHalfOpen",
@@ -275,6 +280,10 @@ export interface CircuitBreakerInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "forceHalfOpen",
     data: BytesLike
@@ -568,6 +577,8 @@ export interface CircuitBreaker extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   forceHalfOpen: TypedContractMethod<
     [executorId: BigNumberish, actionId: BytesLike],
     [void],
@@ -700,6 +711,9 @@ export interface CircuitBreaker extends BaseContract {
     [ICircuitBreaker.BreakerCountersStructOutput],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "forceHalfOpen"
   ): TypedContractMethod<

@@ -50,6 +50,7 @@ export interface RateLimiterInterface extends Interface {
       | "consume"
       | "counters"
       | "defaultConfig"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -121,6 +122,10 @@ export interface RateLimiterInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "defaultConfig",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -208,6 +213,10 @@ export interface RateLimiterInterface extends Interface {
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "defaultConfig",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -521,6 +530,8 @@ export interface RateLimiter extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -658,6 +669,9 @@ export interface RateLimiter extends BaseContract {
   getFunction(
     nameOrSignature: "defaultConfig"
   ): TypedContractMethod<[], [IRateLimiter.ConfigStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

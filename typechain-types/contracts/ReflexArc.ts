@@ -100,6 +100,7 @@ export interface ReflexArcInterface extends Interface {
       | "NOTIFIER_ROLE"
       | "UPGRADE_INTERFACE_VERSION"
       | "config"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -161,6 +162,10 @@ export interface ReflexArcInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(functionFragment: "config", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "getRoleAdmin",
     values: [BytesLike]
@@ -251,6 +256,10 @@ export interface ReflexArcInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "getRoleAdmin",
     data: BytesLike
@@ -531,6 +540,8 @@ export interface ReflexArc extends BaseContract {
 
   config: TypedContractMethod<[], [IReflexArc.ConfigStructOutput], "view">;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -647,6 +658,9 @@ export interface ReflexArc extends BaseContract {
   getFunction(
     nameOrSignature: "config"
   ): TypedContractMethod<[], [IReflexArc.ConfigStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

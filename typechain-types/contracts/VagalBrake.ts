@@ -84,6 +84,7 @@ export interface VagalBrakeInterface extends Interface {
       | "actionSchema"
       | "applyBrake"
       | "clearActionSchema"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -147,6 +148,10 @@ export interface VagalBrakeInterface extends Interface {
   encodeFunctionData(
     functionFragment: "clearActionSchema",
     values: [BytesLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "getRoleAdmin",
@@ -220,6 +225,10 @@ export interface VagalBrakeInterface extends Interface {
   decodeFunctionResult(functionFragment: "applyBrake", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "clearActionSchema",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -459,6 +468,8 @@ export interface VagalBrake extends BaseContract {
     "nonpayable"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -552,6 +563,9 @@ export interface VagalBrake extends BaseContract {
   getFunction(
     nameOrSignature: "clearActionSchema"
   ): TypedContractMethod<[actionId: BytesLike], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

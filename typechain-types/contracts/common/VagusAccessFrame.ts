@@ -29,6 +29,7 @@ export interface VagusAccessFrameInterface extends Interface {
       | "DEFAULT_ADMIN_ROLE"
       | "GUARDIAN_ROLE"
       | "UPGRADE_INTERFACE_VERSION"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -63,6 +64,10 @@ export interface VagusAccessFrameInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "UPGRADE_INTERFACE_VERSION",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -111,6 +116,10 @@ export interface VagusAccessFrameInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "UPGRADE_INTERFACE_VERSION",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -296,6 +305,8 @@ export interface VagusAccessFrame extends BaseContract {
 
   UPGRADE_INTERFACE_VERSION: TypedContractMethod<[], [string], "view">;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -355,6 +366,9 @@ export interface VagusAccessFrame extends BaseContract {
   getFunction(
     nameOrSignature: "UPGRADE_INTERFACE_VERSION"
   ): TypedContractMethod<[], [string], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

@@ -125,6 +125,7 @@ export interface ANSStateManagerV2Interface extends Interface {
       | "UPGRADE_INTERFACE_VERSION"
       | "config"
       | "counters"
+      | "emergencyPause"
       | "executorState"
       | "getRoleAdmin"
       | "grantRole"
@@ -197,6 +198,10 @@ export interface ANSStateManagerV2Interface extends Interface {
   ): string;
   encodeFunctionData(functionFragment: "config", values?: undefined): string;
   encodeFunctionData(functionFragment: "counters", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "executorState",
     values: [BigNumberish]
@@ -299,6 +304,10 @@ export interface ANSStateManagerV2Interface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "executorState",
     data: BytesLike
@@ -654,6 +663,8 @@ export interface ANSStateManagerV2 extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   executorState: TypedContractMethod<
     [executorId: BigNumberish],
     [IANSStateManager.ExecutorStateStructOutput],
@@ -792,6 +803,9 @@ export interface ANSStateManagerV2 extends BaseContract {
   getFunction(
     nameOrSignature: "counters"
   ): TypedContractMethod<[], [IANSStateManager.CountersStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "executorState"
   ): TypedContractMethod<

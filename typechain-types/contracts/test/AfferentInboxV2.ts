@@ -112,6 +112,7 @@ export interface AfferentInboxV2Interface extends Interface {
       | "MAX_RISK_PPM"
       | "UPGRADE_INTERFACE_VERSION"
       | "counters"
+      | "emergencyPause"
       | "encodeEvidence"
       | "getRoleAdmin"
       | "grantRole"
@@ -168,6 +169,10 @@ export interface AfferentInboxV2Interface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(functionFragment: "counters", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "encodeEvidence",
     values: [BigNumberish, BytesLike, IAfferentInbox.MetricsStruct]
@@ -251,6 +256,10 @@ export interface AfferentInboxV2Interface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "encodeEvidence",
     data: BytesLike
@@ -523,6 +532,8 @@ export interface AfferentInboxV2 extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   encodeEvidence: TypedContractMethod<
     [
       executorId: BigNumberish,
@@ -631,6 +642,9 @@ export interface AfferentInboxV2 extends BaseContract {
   getFunction(
     nameOrSignature: "counters"
   ): TypedContractMethod<[], [IAfferentInbox.CountersStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "encodeEvidence"
   ): TypedContractMethod<

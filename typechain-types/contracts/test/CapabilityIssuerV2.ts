@@ -177,6 +177,7 @@ export interface CapabilityIssuerV2Interface extends Interface {
       | "balanceOf"
       | "config"
       | "counters"
+      | "emergencyPause"
       | "executor"
       | "getRoleAdmin"
       | "grantRole"
@@ -263,6 +264,10 @@ export interface CapabilityIssuerV2Interface extends Interface {
   encodeFunctionData(
     functionFragment: "counters",
     values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "executor",
@@ -389,6 +394,10 @@ export interface CapabilityIssuerV2Interface extends Interface {
   decodeFunctionResult(functionFragment: "balanceOf", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "executor", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "getRoleAdmin",
@@ -828,6 +837,8 @@ export interface CapabilityIssuerV2 extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   executor: TypedContractMethod<
     [executorId: BigNumberish],
     [ICapabilityIssuer.ExecutorInfoStructOutput],
@@ -998,6 +1009,9 @@ export interface CapabilityIssuerV2 extends BaseContract {
     [ICapabilityIssuer.CountersStructOutput],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "executor"
   ): TypedContractMethod<

@@ -104,6 +104,7 @@ export interface CircuitBreakerV2Interface extends Interface {
       | "UPGRADE_INTERFACE_VERSION"
       | "config"
       | "counters"
+      | "emergencyPause"
       | "forceHalfOpen"
       | "getRoleAdmin"
       | "grantRole"
@@ -176,6 +177,10 @@ export interface CircuitBreakerV2Interface extends Interface {
   encodeFunctionData(
     functionFragment: "counters",
     values: [BigNumberish, BytesLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "forceHalfOpen",
@@ -277,6 +282,10 @@ export interface CircuitBreakerV2Interface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "forceHalfOpen",
     data: BytesLike
@@ -571,6 +580,8 @@ export interface CircuitBreakerV2 extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   forceHalfOpen: TypedContractMethod<
     [executorId: BigNumberish, actionId: BytesLike],
     [void],
@@ -705,6 +716,9 @@ export interface CircuitBreakerV2 extends BaseContract {
     [ICircuitBreaker.BreakerCountersStructOutput],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "forceHalfOpen"
   ): TypedContractMethod<

@@ -50,6 +50,7 @@ export interface RateLimiterV2Interface extends Interface {
       | "consume"
       | "counters"
       | "defaultConfig"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -124,6 +125,10 @@ export interface RateLimiterV2Interface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "defaultConfig",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -217,6 +222,10 @@ export interface RateLimiterV2Interface extends Interface {
   decodeFunctionResult(functionFragment: "counters", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "defaultConfig",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -536,6 +545,8 @@ export interface RateLimiterV2 extends BaseContract {
     "view"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -683,6 +694,9 @@ export interface RateLimiterV2 extends BaseContract {
   getFunction(
     nameOrSignature: "defaultConfig"
   ): TypedContractMethod<[], [IRateLimiter.ConfigStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

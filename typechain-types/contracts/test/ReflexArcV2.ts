@@ -100,6 +100,7 @@ export interface ReflexArcV2Interface extends Interface {
       | "NOTIFIER_ROLE"
       | "UPGRADE_INTERFACE_VERSION"
       | "config"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -162,6 +163,10 @@ export interface ReflexArcV2Interface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(functionFragment: "config", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "getRoleAdmin",
     values: [BytesLike]
@@ -253,6 +258,10 @@ export interface ReflexArcV2Interface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "config", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "getRoleAdmin",
     data: BytesLike
@@ -534,6 +543,8 @@ export interface ReflexArcV2 extends BaseContract {
 
   config: TypedContractMethod<[], [IReflexArc.ConfigStructOutput], "view">;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -652,6 +663,9 @@ export interface ReflexArcV2 extends BaseContract {
   getFunction(
     nameOrSignature: "config"
   ): TypedContractMethod<[], [IReflexArc.ConfigStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

@@ -84,6 +84,7 @@ export interface VagalBrakeV2Interface extends Interface {
       | "actionSchema"
       | "applyBrake"
       | "clearActionSchema"
+      | "emergencyPause"
       | "getRoleAdmin"
       | "grantRole"
       | "hasRole"
@@ -148,6 +149,10 @@ export interface VagalBrakeV2Interface extends Interface {
   encodeFunctionData(
     functionFragment: "clearActionSchema",
     values: [BytesLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "emergencyPause",
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "getRoleAdmin",
@@ -222,6 +227,10 @@ export interface VagalBrakeV2Interface extends Interface {
   decodeFunctionResult(functionFragment: "applyBrake", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "clearActionSchema",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "emergencyPause",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -462,6 +471,8 @@ export interface VagalBrakeV2 extends BaseContract {
     "nonpayable"
   >;
 
+  emergencyPause: TypedContractMethod<[], [void], "nonpayable">;
+
   getRoleAdmin: TypedContractMethod<[role: BytesLike], [string], "view">;
 
   grantRole: TypedContractMethod<
@@ -557,6 +568,9 @@ export interface VagalBrakeV2 extends BaseContract {
   getFunction(
     nameOrSignature: "clearActionSchema"
   ): TypedContractMethod<[actionId: BytesLike], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "emergencyPause"
+  ): TypedContractMethod<[], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "getRoleAdmin"
   ): TypedContractMethod<[role: BytesLike], [string], "view">;

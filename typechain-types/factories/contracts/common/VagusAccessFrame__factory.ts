@@ -312,6 +312,13 @@ const _abi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "emergencyPause",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "bytes32",

@@ -38,6 +38,8 @@ pub enum FrameExecuteMsg {
     },
     Pause {},
     Unpause {},
+    /// `pause` under the incident procedure's name (spec/frame.md "Pause").
+    EmergencyPause {},
 }
 
 /// The frame's queries, as the macro appends them to a contract's `QueryMsg`.
@@ -84,7 +86,9 @@ pub fn execute<M: FrameExecute>(
             role,
             caller_confirmation,
         } => roles::renounce_role(deps, info, roles, &role, &caller_confirmation),
-        FrameExecuteMsg::Pause {} => pause::pause(deps.storage, info),
+        FrameExecuteMsg::Pause {} | FrameExecuteMsg::EmergencyPause {} => {
+            pause::pause(deps.storage, info)
+        }
         FrameExecuteMsg::Unpause {} => pause::unpause(deps.storage, info),
     }
 }

@@ -86,6 +86,13 @@ const EXECUTE: &[FrameVariant] = &[
         pause: true,
         returns: None,
     },
+    FrameVariant {
+        snake: "emergency_pause",
+        fields: &[],
+        doc: Some("GUARDIAN: `pause` under the incident procedure's name; same checks and effect."),
+        pause: true,
+        returns: None,
+    },
 ];
 
 const QUERY: &[FrameVariant] = &[
@@ -264,7 +271,7 @@ fn expand(
 }
 
 /// Appends the frame's execute messages (`grant_role`, `revoke_role`, `renounce_role`,
-/// `pause`, `unpause`) to the enum and implements `vagus_common::frame::FrameExecute`.
+/// `pause`, `unpause`, `emergency_pause`) to the enum and implements `vagus_common::frame::FrameExecute`.
 #[proc_macro_attribute]
 pub fn frame_execute(args: TokenStream, input: TokenStream) -> TokenStream {
     expand(args, input, EXECUTE, "Execute")
