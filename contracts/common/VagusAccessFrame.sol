@@ -97,6 +97,13 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         _pause();
     }
 
+    /// @notice The incident procedure's name for `pause()`: same role, check and effect,
+    /// so one command line pauses a contract on either stack.
+    /// @dev Needs `GUARDIAN`; reverts `EnforcedPause` when already paused.
+    function emergencyPause() external onlyRole(GUARDIAN_ROLE) {
+        _pause();
+    }
+
     /// @notice Resumes the liveness operations (deliberate: governance only).
     /// @dev Needs `ADMIN`; reverts `ExpectedPause` when not paused.
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {

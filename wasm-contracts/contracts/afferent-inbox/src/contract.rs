@@ -8,17 +8,17 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, Binary, Deps, DepsMut, Env, Event, HexBinary, MessageInfo,
     Reply, Response, StdError, StdResult, SubMsgResult, Uint64, WasmMsg,
 };
+use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
 use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, GUARDIAN};
-use vagus_common::{authorize, pause, PausePolicy};
+use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
 use crate::evidence;
 use crate::msg::{
     CountersResponse, EncodeEvidenceResponse, ExecuteMsg, InstantiateMsg, LatestEvidenceResponse,
-    LatestRootResponse, Metrics, MigrateMsg, PausedResponse, QueryMsg, ReflexArcExecuteMsg,
-    ReflexArcResponse,
+    LatestRootResponse, Metrics, QueryMsg, ReflexArcExecuteMsg, ReflexArcResponse,
 };
 use crate::state::{Latest, COUNTERS, LATEST, REFLEX_ARC};
 
@@ -77,24 +77,7 @@ pub fn execute(
                 )),
             )
         }
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -256,20 +239,8 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 notification_failures: Uint64::new(failures),
             })?
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))?
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        })?,
+        frame => frame::query(deps, frame)?,
     })
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

@@ -9,17 +9,17 @@ use cosmwasm_std::{
     Response, StdError, StdResult, SubMsgResult, Uint64, WasmMsg,
 };
 use vagus_common::error::validate_reason;
+use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, ORACLE};
-use vagus_common::{authorize, pause, PausePolicy};
+use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
 use crate::machine::{self, Executor, CAUSE_OVERRIDE, CAUSE_READINGS, DANGER, SHUTDOWN};
 use crate::msg::{
     Config, CountersResponse, ExecuteMsg, ExecutorStateResponse, Guard, GuardOfResponse,
-    InstantiateMsg, MigrateMsg, PausedResponse, QueryMsg, ReflexArcExecuteMsg, ReflexArcResponse,
-    UpdateToneResponse,
+    InstantiateMsg, QueryMsg, ReflexArcExecuteMsg, ReflexArcResponse, UpdateToneResponse,
 };
 use crate::state::{CONFIG, COUNTERS, EXECUTORS, GUARDS, REFLEX_ARC};
 
@@ -99,24 +99,7 @@ pub fn execute(
                 Event::new("reflex_arc_set").add_attribute("reflex_arc", link_value(&link)),
             ))
         }
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -322,12 +305,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 notification_failures: Uint64::new(failures),
             })?
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))?
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        })?,
+        frame => frame::query(deps, frame)?,
     })
 }
 
@@ -337,11 +315,4 @@ fn load(deps: Deps, executor_id: Uint64) -> StdResult<Executor> {
         .unwrap_or_default())
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

@@ -34,6 +34,7 @@ pub struct InstantiateMsg {
     pub config: Config,
 }
 
+#[vagus_common::frame_execute]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// ORACLE, works while paused. Response data: `UpdateToneResponse`.
@@ -50,21 +51,9 @@ pub enum ExecuteMsg {
     SetConfig { config: Config },
     /// ADMIN, blocked while paused; `null` unsets the link.
     SetReflexArc { reflex_arc: Option<String> },
-    /// ADMIN: grants `role` to `account`.
-    GrantRole { role: String, account: String },
-    /// ADMIN: revokes `role` from `account`.
-    RevokeRole { role: String, account: String },
-    /// Anyone: drops the caller's own `role`; `caller_confirmation` must be the caller.
-    RenounceRole {
-        role: String,
-        caller_confirmation: String,
-    },
-    /// GUARDIAN: stops liveness operations.
-    Pause {},
-    /// ADMIN: resumes them.
-    Unpause {},
 }
 
+#[vagus_common::frame_query]
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -80,14 +69,9 @@ pub enum QueryMsg {
     ReflexArc {},
     #[returns(CountersResponse)]
     Counters {},
-    #[returns(HasRoleResponse)]
-    HasRole { role: String, account: String },
-    #[returns(PausedResponse)]
-    Paused {},
 }
 
-#[cw_serde]
-pub struct MigrateMsg {}
+pub use vagus_common::migrate::MigrateMsg;
 
 /// Response data of `update_tone`: the state after the reading.
 #[cw_serde]

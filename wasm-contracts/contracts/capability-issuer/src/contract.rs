@@ -14,9 +14,10 @@ use cosmwasm_std::{
 };
 use vagus_common::counter;
 use vagus_common::error::{validate_reason, CalleeError};
+use vagus_common::frame;
 use vagus_common::ids::{validate_action_id, validate_executor_id};
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, PLANNER, REPORTER, REVOKER};
-use vagus_common::{authorize, pause, FrameError, PausePolicy};
+use vagus_common::{authorize, FrameError, PausePolicy};
 
 use crate::error::{
     ContractError, ANS_BLOCKED, BREAKER_OPEN, PROBE_LIMIT_REACHED, RATE_LIMITED,
@@ -28,8 +29,8 @@ use crate::links::{
 };
 use crate::msg::{
     BalanceOfResponse, Config, CountersResponse, ExecuteMsg, ExecutorInfo, InstantiateMsg, Intent,
-    IsValidResponse, IssueResult, Links, MigrateMsg, NameResponse, OwnerOfResponse, PausedResponse,
-    QueryMsg, SymbolResponse, TokenId, TokenView, TotalSupplyResponse,
+    IsValidResponse, IssueResult, Links, NameResponse, OwnerOfResponse, QueryMsg, SymbolResponse,
+    TokenId, TokenView, TotalSupplyResponse,
 };
 use crate::state::{
     self, load_executor, save_executor, ExecutorRecord, LinkAddrs, Pending, Token, BALANCES,
@@ -153,24 +154,7 @@ pub fn execute(
             Ok(Response::new().add_event(config_set(&config)))
         }
         ExecuteMsg::SetLinks { links } => set_links(deps, info, links),
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -774,20 +758,8 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
                 rate_limiter: get(|l| &l.rate_limiter),
             })?
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))?
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        })?,
+        frame => frame::query(deps, frame)?,
     })
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

@@ -121,6 +121,7 @@ pub struct InstantiateMsg {
     pub config: Config,
 }
 
+#[vagus_common::frame_execute]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// PLANNER, blocked while paused. Response data: `IssueResult`.
@@ -144,21 +145,9 @@ pub enum ExecuteMsg {
     SetConfig { config: Config },
     /// ADMIN, blocked while paused; every link required.
     SetLinks { links: Links },
-    /// ADMIN: grants `role` to `account`.
-    GrantRole { role: String, account: String },
-    /// ADMIN: revokes `role` from `account`.
-    RevokeRole { role: String, account: String },
-    /// Anyone: drops the caller's own `role`; `caller_confirmation` must be the caller.
-    RenounceRole {
-        role: String,
-        caller_confirmation: String,
-    },
-    /// GUARDIAN: stops liveness operations.
-    Pause {},
-    /// ADMIN: resumes them.
-    Unpause {},
 }
 
+#[vagus_common::frame_query]
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -185,14 +174,9 @@ pub enum QueryMsg {
     Config {},
     #[returns(Links)]
     Links {},
-    #[returns(HasRoleResponse)]
-    HasRole { role: String, account: String },
-    #[returns(PausedResponse)]
-    Paused {},
 }
 
-#[cw_serde]
-pub struct MigrateMsg {}
+pub use vagus_common::migrate::MigrateMsg;
 
 /// Response data of `issue`.
 #[cw_serde]

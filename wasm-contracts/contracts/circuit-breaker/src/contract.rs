@@ -8,15 +8,16 @@ use cosmwasm_std::{
     Uint64,
 };
 use vagus_common::events::pair_event;
+use vagus_common::frame;
 use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, GUARDIAN, REPORTER};
-use vagus_common::{authorize, pause, Pair, PausePolicy};
+use vagus_common::{authorize, Pair, PausePolicy};
 
 use crate::breaker::{Admission, BreakerState, Input, PairBreaker, Phase, Transition};
 use crate::config;
 use crate::error::ContractError;
 use crate::msg::{
-    BreakerCounters, BreakerStatus, Config, ExecuteMsg, InstantiateMsg, MigrateMsg, PausedResponse,
-    QueryMsg, ReleaseResponse, RequestResponse,
+    BreakerCounters, BreakerStatus, Config, ExecuteMsg, InstantiateMsg, QueryMsg, ReleaseResponse,
+    RequestResponse,
 };
 use crate::state::{CONFIG, PAIRS};
 
@@ -92,24 +93,7 @@ pub fn execute(
             Input::ForceHalfOpen,
         ),
         ExecuteMsg::SetConfig { config } => set_config(deps, info, config),
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -263,7 +247,7 @@ pub fn status(breaker: &PairBreaker, config: &Config, now: u64) -> BreakerStatus
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     let now = env.block.time.seconds();
     let load = |executor_id: Uint64, action_id: &HexBinary| -> StdResult<PairBreaker> {
         let (executor_id, action_id) = Pair::unchecked(executor_id, action_id);
@@ -271,7 +255,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             .may_load(deps.storage, (executor_id, &action_id))?
             .unwrap_or_default())
     };
-    match msg {
+    let reply = match msg {
         QueryMsg::Config {} => to_json_binary(&CONFIG.load(deps.storage)?),
         QueryMsg::Status {
             executor_id,
@@ -293,20 +277,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
                 trips: Uint64::new(c.trips),
             })
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        }),
-    }
+        frame => return Ok(frame::query(deps, frame)?),
+    };
+    Ok(reply?)
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

@@ -27,6 +27,7 @@ pub struct InstantiateMsg {
     pub config: Config,
 }
 
+#[vagus_common::frame_execute]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// CONSUMER, blocked while paused: asks the pair's breaker to admit one use. A refusal
@@ -64,21 +65,9 @@ pub enum ExecuteMsg {
     },
     /// ADMIN, blocked while paused.
     SetConfig { config: Config },
-    /// ADMIN: grants `role` to `account`.
-    GrantRole { role: String, account: String },
-    /// ADMIN: revokes `role` from `account`.
-    RevokeRole { role: String, account: String },
-    /// Anyone: drops the caller's own `role`; `caller_confirmation` must be the caller.
-    RenounceRole {
-        role: String,
-        caller_confirmation: String,
-    },
-    /// GUARDIAN: stops liveness operations.
-    Pause {},
-    /// ADMIN: resumes them.
-    Unpause {},
 }
 
+#[vagus_common::frame_query]
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -94,14 +83,9 @@ pub enum QueryMsg {
         executor_id: Uint64,
         action_id: HexBinary,
     },
-    #[returns(HasRoleResponse)]
-    HasRole { role: String, account: String },
-    #[returns(PausedResponse)]
-    Paused {},
 }
 
-#[cw_serde]
-pub struct MigrateMsg {}
+pub use vagus_common::migrate::MigrateMsg;
 
 /// Response data of `release`.
 #[cw_serde]

@@ -8,14 +8,15 @@ use cosmwasm_std::{
     Storage, Uint64,
 };
 use vagus_common::events::pair_event;
+use vagus_common::frame;
 use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, GUARDIAN};
-use vagus_common::{authorize, pause, Pair, PausePolicy};
+use vagus_common::{authorize, Pair, PausePolicy};
 
 use crate::config;
 use crate::error::{ContractError, RATE_LIMITED};
 use crate::msg::{
-    Config, ConsumeResponse, CountersResponse, ExecuteMsg, InstantiateMsg, MigrateMsg,
-    PairConfigResponse, PausedResponse, QueryMsg, UsageResponse,
+    Config, ConsumeResponse, CountersResponse, ExecuteMsg, InstantiateMsg, PairConfigResponse,
+    QueryMsg, UsageResponse,
 };
 use crate::state::{PairUsage, DEFAULT_CONFIG, PAIRS, PAIR_CONFIGS};
 use crate::window::Ring;
@@ -66,24 +67,7 @@ pub fn execute(
             executor_id,
             action_id,
         } => clear_pair_config(deps, info, executor_id, action_id),
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -195,9 +179,9 @@ fn default_config_set(config: &Config) -> Event {
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     let now = env.block.time.seconds();
-    match msg {
+    let reply = match msg {
         QueryMsg::DefaultConfig {} => to_json_binary(&DEFAULT_CONFIG.load(deps.storage)?),
         QueryMsg::PairConfig {
             executor_id,
@@ -238,20 +222,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
                 rejections: Uint64::new(usage.rejections),
             })
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        }),
-    }
+        frame => return Ok(frame::query(deps, frame)?),
+    };
+    Ok(reply?)
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

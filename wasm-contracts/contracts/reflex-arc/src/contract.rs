@@ -8,14 +8,15 @@ use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, Event, MessageInfo, Response, Uint64, WasmMsg,
 };
 use vagus_common::error::validate_reason;
+use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, NOTIFIER};
-use vagus_common::{authorize, pause, PausePolicy};
+use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
 use crate::msg::{
-    Config, ExecuteMsg, InstantiateMsg, IssuerExecuteMsg, IssuerResponse, Metrics, MigrateMsg,
-    PausedResponse, QueryMsg, ReflexStateResponse,
+    Config, ExecuteMsg, InstantiateMsg, IssuerExecuteMsg, IssuerResponse, Metrics, QueryMsg,
+    ReflexStateResponse,
 };
 use crate::state::{CONFIG, ISSUER, REFLEXES};
 
@@ -138,24 +139,7 @@ pub fn execute(
             Ok(Response::new()
                 .add_event(Event::new("issuer_set").add_attribute("issuer", issuer.as_str())))
         }
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -232,20 +216,8 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 suppressed: Uint64::new(r.suppressed),
             })?
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))?
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        })?,
+        frame => frame::query(deps, frame)?,
     })
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

@@ -5,16 +5,17 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, to_json_string, Addr, Binary, Deps, DepsMut, Env, Event, HexBinary,
-    MessageInfo, Response, StdError, StdResult, Storage, Uint64,
+    MessageInfo, Response, StdResult, Storage, Uint64,
 };
 use vagus_common::events::role_granted;
+use vagus_common::frame;
 use vagus_common::roles::{self, Roles, ADMIN};
 
 use crate::error::ContractError;
 use crate::msg::{
     Call, ExecuteMsg, InstantiateMsg, IsOperationDoneResponse, IsOperationPendingResponse,
-    IsOperationReadyResponse, IsOperationResponse, MigrateMsg, MinDelayResponse,
-    OperationIdResponse, OperationState, OperationStateResponse, QueryMsg, TimestampResponse,
+    IsOperationReadyResponse, IsOperationResponse, MinDelayResponse, OperationIdResponse,
+    OperationState, OperationStateResponse, QueryMsg, TimestampResponse,
 };
 use crate::operation::{
     bytes32, hash_operation, hash_operation_batch, sub_msg, target, validate_calls, Bytes32,
@@ -173,16 +174,7 @@ pub fn execute(
         ExecuteMsg::UpdateDelay { new_delay } => update_delay(deps, env, info, new_delay),
         ExecuteMsg::GrantRole { role, account } => grant_role(deps, info, role, account),
         ExecuteMsg::RevokeRole { role, account } => revoke_role(deps, info, role, account),
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -376,44 +368,36 @@ fn revoke_role(
     Ok(res)
 }
 
-fn query_id(id: &HexBinary) -> StdResult<Bytes32> {
-    bytes32(id, "id").map_err(|e| StdError::generic_err(e.to_string()))
-}
-
-fn query_bytes32(value: &HexBinary, field: &str) -> StdResult<Bytes32> {
-    bytes32(value, field).map_err(|e| StdError::generic_err(e.to_string()))
-}
-
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    let state_of = |id: &HexBinary| -> StdResult<OperationState> {
-        operation_state(deps.storage, &env, &query_id(id)?)
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    let state_of = |id: &HexBinary| -> Result<OperationState, ContractError> {
+        Ok(operation_state(deps.storage, &env, &bytes32(id, "id")?)?)
     };
-    match msg {
+    Ok(match msg {
         QueryMsg::IsOperation { id } => to_json_binary(&IsOperationResponse {
             is_operation: state_of(&id)? != OperationState::Unset,
-        }),
+        })?,
         QueryMsg::IsOperationPending { id } => to_json_binary(&IsOperationPendingResponse {
             is_operation_pending: matches!(
                 state_of(&id)?,
                 OperationState::Waiting | OperationState::Ready
             ),
-        }),
+        })?,
         QueryMsg::IsOperationReady { id } => to_json_binary(&IsOperationReadyResponse {
             is_operation_ready: state_of(&id)? == OperationState::Ready,
-        }),
+        })?,
         QueryMsg::IsOperationDone { id } => to_json_binary(&IsOperationDoneResponse {
             is_operation_done: state_of(&id)? == OperationState::Done,
-        }),
+        })?,
         QueryMsg::GetTimestamp { id } => to_json_binary(&TimestampResponse {
-            timestamp: Uint64::new(state::timestamp(deps.storage, &query_id(&id)?)?),
-        }),
+            timestamp: Uint64::new(state::timestamp(deps.storage, &bytes32(&id, "id")?)?),
+        })?,
         QueryMsg::GetOperationState { id } => to_json_binary(&OperationStateResponse {
             state: state_of(&id)? as u8,
-        }),
+        })?,
         QueryMsg::GetMinDelay {} => to_json_binary(&MinDelayResponse {
             min_delay: Uint64::new(MIN_DELAY.load(deps.storage)?),
-        }),
+        })?,
         QueryMsg::HashOperation {
             call,
             predecessor,
@@ -421,10 +405,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         } => to_json_binary(&OperationIdResponse {
             id: HexBinary::from(hash_operation(
                 &call,
-                &query_bytes32(&predecessor, "predecessor")?,
-                &query_bytes32(&salt, "salt")?,
+                &bytes32(&predecessor, "predecessor")?,
+                &bytes32(&salt, "salt")?,
             )),
-        }),
+        })?,
         QueryMsg::HashOperationBatch {
             calls,
             predecessor,
@@ -432,29 +416,21 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         } => to_json_binary(&OperationIdResponse {
             id: HexBinary::from(hash_operation_batch(
                 &calls,
-                &query_bytes32(&predecessor, "predecessor")?,
-                &query_bytes32(&salt, "salt")?,
+                &bytes32(&predecessor, "predecessor")?,
+                &bytes32(&salt, "salt")?,
             )),
-        }),
-        QueryMsg::HasRole { role, account } => {
-            if role == EXECUTOR && account == ANYONE {
-                return to_json_binary(&roles::HasRoleResponse {
-                    has_role: state::open_executor(deps.storage)?,
-                });
-            }
-            to_json_binary(&roles::query_has_role(deps, &role, &account))
+        })?,
+        // The open executor role is the timelock's own extension of `hasRole`.
+        QueryMsg::HasRole { role, account } if role == EXECUTOR && account == ANYONE => {
+            to_json_binary(&roles::HasRoleResponse {
+                has_role: state::open_executor(deps.storage)?,
+            })?
         }
-    }
+        frame => frame::query(deps, frame)?,
+    })
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);
 
 /// Frame errors this contract can return (spec/timelock.json lists them with their codes).
 pub const FRAME_ERRORS: &[&str] = &[

@@ -52,6 +52,10 @@ pub struct InstantiateMsg {
     pub admin: Option<String>,
 }
 
+#[vagus_common::frame_execute(
+    no_pause,
+    grant_role = "ADMIN: grants `role` to `account` (`\"*\"` for the open executor role)."
+)]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// PROPOSER: schedules one call, ready at `block time + delay` (`delay ≥ min_delay`).
@@ -84,17 +88,9 @@ pub enum ExecuteMsg {
     },
     /// The timelock itself only (a scheduled call to itself).
     UpdateDelay { new_delay: Uint64 },
-    /// ADMIN: grants `role` to `account` (`"*"` for the open executor role).
-    GrantRole { role: String, account: String },
-    /// ADMIN: revokes `role` from `account`.
-    RevokeRole { role: String, account: String },
-    /// Anyone: drops the caller's own `role`; `caller_confirmation` must be the caller.
-    RenounceRole {
-        role: String,
-        caller_confirmation: String,
-    },
 }
 
+#[vagus_common::frame_query(no_pause)]
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -124,12 +120,9 @@ pub enum QueryMsg {
         predecessor: HexBinary,
         salt: HexBinary,
     },
-    #[returns(HasRoleResponse)]
-    HasRole { role: String, account: String },
 }
 
-#[cw_serde]
-pub struct MigrateMsg {}
+pub use vagus_common::migrate::MigrateMsg;
 
 #[cw_serde]
 pub struct IsOperationResponse {

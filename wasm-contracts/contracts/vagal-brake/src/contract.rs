@@ -5,16 +5,14 @@ use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, Event, HexBinary, MessageInfo, Response,
 };
+use vagus_common::frame;
 use vagus_common::ids::validate_action_id;
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN};
 use vagus_common::{authorize, pause, FrameError, PausePolicy};
 
 use crate::brake;
 use crate::error::ContractError;
-use crate::msg::{
-    ActionSchemaResponse, ExecuteMsg, InstantiateMsg, MigrateMsg, ParamSpec, PausedResponse,
-    QueryMsg,
-};
+use crate::msg::{ActionSchemaResponse, ExecuteMsg, InstantiateMsg, ParamSpec, QueryMsg};
 use crate::state::SCHEMAS;
 
 /// cw2 contract name: `crates.io:vagus-vagal-brake` (spec `wasmContract`).
@@ -49,24 +47,7 @@ pub fn execute(
             set_action_schema(deps, info, action_id, params)
         }
         ExecuteMsg::ClearActionSchema { action_id } => clear_action_schema(deps, info, action_id),
-        ExecuteMsg::GrantRole { role, account } => {
-            Ok(roles::grant_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RevokeRole { role, account } => {
-            Ok(roles::revoke_role(deps, &info, ROLES, &role, &account)?)
-        }
-        ExecuteMsg::RenounceRole {
-            role,
-            caller_confirmation,
-        } => Ok(roles::renounce_role(
-            deps,
-            &info,
-            ROLES,
-            &role,
-            &caller_confirmation,
-        )?),
-        ExecuteMsg::Pause {} => Ok(pause::pause(deps.storage, &info)?),
-        ExecuteMsg::Unpause {} => Ok(pause::unpause(deps.storage, &info)?),
+        frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
 
@@ -150,20 +131,8 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
                 params: schema.unwrap_or_default(),
             })?
         }
-        QueryMsg::HasRole { role, account } => {
-            to_json_binary(&roles::query_has_role(deps, &role, &account))?
-        }
-        QueryMsg::Paused {} => to_json_binary(&PausedResponse {
-            paused: pause::is_paused(deps.storage)?,
-        })?,
+        frame => frame::query(deps, frame)?,
     })
 }
 
-#[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(vagus_common::migrate::migrate_guard(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
-}
+vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);

@@ -22,6 +22,9 @@ pub struct InstantiateMsg {
     pub admin: String,
 }
 
+#[vagus_common::frame_execute(
+    pause = "GUARDIAN: stops liveness operations (and `apply_brake`, hence issuance)."
+)]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// ADMIN, blocked while paused: replaces the action's schema.
@@ -31,21 +34,9 @@ pub enum ExecuteMsg {
     },
     /// ADMIN, blocked while paused: removes the action's schema.
     ClearActionSchema { action_id: HexBinary },
-    /// ADMIN: grants `role` to `account`.
-    GrantRole { role: String, account: String },
-    /// ADMIN: revokes `role` from `account`.
-    RevokeRole { role: String, account: String },
-    /// Anyone: drops the caller's own `role`; `caller_confirmation` must be the caller.
-    RenounceRole {
-        role: String,
-        caller_confirmation: String,
-    },
-    /// GUARDIAN: stops liveness operations (and `apply_brake`, hence issuance).
-    Pause {},
-    /// ADMIN: resumes them.
-    Unpause {},
 }
 
+#[vagus_common::frame_query]
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
@@ -58,14 +49,9 @@ pub enum QueryMsg {
     },
     #[returns(ActionSchemaResponse)]
     ActionSchema { action_id: HexBinary },
-    #[returns(HasRoleResponse)]
-    HasRole { role: String, account: String },
-    #[returns(PausedResponse)]
-    Paused {},
 }
 
-#[cw_serde]
-pub struct MigrateMsg {}
+pub use vagus_common::migrate::MigrateMsg;
 
 /// The brake's verdict: `code` 0 with the scaled values and the four hashes, or a denial
 /// code (6100, 6101) with `scaled = []` and zero hashes.

@@ -6,6 +6,11 @@ use semver::Version;
 
 use crate::error::FrameError;
 
+// The message of every contract's `migrate` (no fields). Not a doc comment: the text would
+// become the `description` of each contract's committed schema.
+#[cosmwasm_schema::cw_serde]
+pub struct MigrateMsg {}
+
 /// Checks that the stored cw2 record allows migrating to `(name, version)` and records the
 /// new version. Re-running the same version is allowed (a no-op migration).
 pub fn migrate_guard(

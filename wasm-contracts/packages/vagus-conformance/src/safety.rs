@@ -527,6 +527,46 @@ pub fn pause_stops_liveness_never_safety<B: ChainBackend>(fresh: Deploy<B>) -> R
     Ok(())
 }
 
+/// The incident procedure's literal `{"emergency_pause":{}}` pauses every contract like
+/// `pause` (frame.md "Pause"): a stranger gets `Unauthorized` (1001) and changes nothing,
+/// the guardian's call emits `paused` and sets the flag `pause` and `unpause` share.
+pub fn emergency_pause_is_the_guardians_pause<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
+    let mut s = sys(fresh)?;
+    let guardian = s.actor("guardian");
+    let emergency: Value = serde_json::from_str(r#"{"emergency_pause":{}}"#)?;
+    for c in crate::system::COMPONENTS {
+        s.expect_code("stranger", c, emergency.clone(), 1001)?;
+        ensure!(
+            s.query(c, json!({"paused": {}}))?["paused"] == json!(false),
+            "{c}: a refused emergency_pause paused the contract"
+        );
+        let out = s.exec_ok("guardian", c, emergency.clone())?;
+        ensure!(
+            event(&out, "paused").get("account") == Some(&guardian),
+            "{c}: emergency_pause emits paused with the guardian's address"
+        );
+        ensure!(
+            s.query(c, json!({"paused": {}}))?["paused"] == json!(true),
+            "{c}: emergency_pause did not pause"
+        );
+        s.expect_code("guardian", c, emergency.clone(), 1002)?;
+        s.expect_code("guardian", c, json!({"pause": {}}), 1002)?;
+    }
+    let intent = s.intent(1, [1, 1, 1], 600);
+    s.expect_code(
+        "planner",
+        "CapabilityIssuer",
+        json!({"issue": {"intent": intent}}),
+        1002,
+    )?;
+    for c in crate::system::COMPONENTS {
+        s.exec_ok("admin", c, json!({"unpause": {}}))?;
+    }
+    let (r, _) = s.issue(1, [1, 1, 1], 600)?;
+    issued(&r)?;
+    Ok(())
+}
+
 /// "The ANS notification to the reflex arc reverted and was silently swallowed": a failed
 /// notification is undone, counted and reported; the transition stands. Same for the
 /// inbox. With the role restored, the next escalation does revoke.
@@ -1096,6 +1136,10 @@ pub fn all<B: ChainBackend>() -> Vec<(&'static str, Scenario<B>)> {
         (
             "pause_stops_liveness_never_safety",
             pause_stops_liveness_never_safety::<B>,
+        ),
+        (
+            "emergency_pause_is_the_guardians_pause",
+            emergency_pause_is_the_guardians_pause::<B>,
         ),
         (
             "failed_notifications_are_recorded",

@@ -1,15 +1,18 @@
 //! The `cosmwasm_vm::Backend` of one VM call: the contract's prefixed view of the layered
 //! store (with iterators), and a querier that answers from the engine's own contracts.
+//!
+//! The querier reaches the other contracts through [`ContractQueries`], which the call
+//! layer (`chain.rs`) implements, so this module depends on the store and the gas table
+//! only, never on the code that runs calls.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cosmwasm_std::{
-    Binary, ContractResult, Empty, Order, QueryRequest, Record, SystemError, SystemResult,
-    WasmQuery,
+    Binary, CodeInfoResponse, ContractInfoResponse, ContractResult, Empty, Order, QueryRequest,
+    Record, SystemError, SystemResult, WasmQuery,
 };
 use cosmwasm_vm::{BackendError, BackendResult, GasInfo, Querier, Storage};
 
-use crate::chain::Chain;
 use crate::gas::{
     DELETE_COST, GAS_MULTIPLIER, ITER_NEXT_COST_FLAT, READ_COST_FLAT, READ_COST_PER_BYTE,
     WRITE_COST_FLAT, WRITE_COST_PER_BYTE,
@@ -172,10 +175,38 @@ impl Storage for ContractStorage {
     }
 }
 
+/// What a contract may ask of the other contracts, answered as wasmd's query handler does
+/// (gas, depth limit and error redaction included).
+pub(crate) trait ContractQueries: Send {
+    /// `WasmQuery::Smart`, under a sub-meter of `vm_gas_limit`.
+    fn smart(
+        &self,
+        contract: &str,
+        msg: &[u8],
+        vm_gas_limit: u64,
+    ) -> BackendResult<SystemResult<ContractResult<Binary>>>;
+    /// `WasmQuery::Raw`: the value, or empty when the key is not set.
+    fn raw(
+        &self,
+        contract: &str,
+        key: &[u8],
+    ) -> BackendResult<SystemResult<ContractResult<Binary>>>;
+    /// `WasmQuery::ContractInfo`; `None` for an unknown contract.
+    fn contract_info(&self, contract: &str) -> Option<ContractInfoResponse>;
+    /// `WasmQuery::CodeInfo`; `None` for an unknown code id.
+    fn code_info(&self, code_id: u64) -> Option<CodeInfoResponse>;
+}
+
 /// Answers a contract's queries from the engine: smart, raw, contract-info and code-info
 /// queries against its contracts, empty bank balances; everything else is unsupported.
 pub struct EngineQuerier {
-    pub(crate) chain: Chain,
+    contracts: Box<dyn ContractQueries>,
+}
+
+impl EngineQuerier {
+    pub(crate) fn new(contracts: Box<dyn ContractQueries>) -> Self {
+        EngineQuerier { contracts }
+    }
 }
 
 fn system(err: SystemError) -> SystemResult<ContractResult<Binary>> {
@@ -207,16 +238,16 @@ impl Querier for EngineQuerier {
                 )
             }
         };
-        let chain = &self.chain;
+        let contracts = &self.contracts;
         match request {
             QueryRequest::Wasm(WasmQuery::Smart { contract_addr, msg }) => {
-                chain.nested_smart_query(&contract_addr, msg.as_slice(), gas_limit)
+                contracts.smart(&contract_addr, msg.as_slice(), gas_limit)
             }
             QueryRequest::Wasm(WasmQuery::Raw { contract_addr, key }) => {
-                chain.nested_raw_query(&contract_addr, key.as_slice())
+                contracts.raw(&contract_addr, key.as_slice())
             }
             QueryRequest::Wasm(WasmQuery::ContractInfo { contract_addr }) => {
-                let res = match chain.contract_info_response(&contract_addr) {
+                let res = match contracts.contract_info(&contract_addr) {
                     Some(info) => ok_json(&info),
                     None => system(SystemError::NoSuchContract {
                         addr: contract_addr,
@@ -225,7 +256,7 @@ impl Querier for EngineQuerier {
                 (Ok(res), GasInfo::free())
             }
             QueryRequest::Wasm(WasmQuery::CodeInfo { code_id }) => {
-                let res = match chain.code_info_response(code_id) {
+                let res = match contracts.code_info(code_id) {
                     Some(info) => ok_json(&info),
                     None => system(SystemError::NoSuchCode { code_id }),
                 };

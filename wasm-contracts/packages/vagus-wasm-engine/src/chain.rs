@@ -22,7 +22,7 @@ use cosmwasm_vm::{
 use serde::de::DeserializeOwned;
 
 use crate::address::{classic_contract_address, EngineApi};
-use crate::backend::{lock, ContractStorage, EngineQuerier, MAX_QUERY_DEPTH};
+use crate::backend::{lock, ContractQueries, ContractStorage, EngineQuerier, MAX_QUERY_DEPTH};
 use crate::error::{EngineError, ErrorKind};
 use crate::gas::{
     event_costs, GAS_MULTIPLIER, INSTANCE_COST, INSTANCE_COST_DISCOUNT,
@@ -212,12 +212,10 @@ impl Chain {
         let backend = Backend {
             api: self.api.clone(),
             storage: ContractStorage::new(self.world.clone(), contract_store_prefix(canonical)),
-            querier: EngineQuerier {
-                chain: Chain {
-                    depth: self.depth + 1,
-                    ..self.clone()
-                },
-            },
+            querier: EngineQuerier::new(Box::new(Chain {
+                depth: self.depth + 1,
+                ..self.clone()
+            })),
         };
         let mut instance = self
             .vm
@@ -899,6 +897,33 @@ impl Chain {
             Addr::unchecked(&code.creator),
             code.checksum,
         ))
+    }
+}
+
+impl ContractQueries for Chain {
+    fn smart(
+        &self,
+        contract: &str,
+        msg: &[u8],
+        vm_gas_limit: u64,
+    ) -> BackendResult<SystemResult<ContractResult<Binary>>> {
+        self.nested_smart_query(contract, msg, vm_gas_limit)
+    }
+
+    fn raw(
+        &self,
+        contract: &str,
+        key: &[u8],
+    ) -> BackendResult<SystemResult<ContractResult<Binary>>> {
+        self.nested_raw_query(contract, key)
+    }
+
+    fn contract_info(&self, contract: &str) -> Option<ContractInfoResponse> {
+        self.contract_info_response(contract)
+    }
+
+    fn code_info(&self, code_id: u64) -> Option<CodeInfoResponse> {
+        self.code_info_response(code_id)
     }
 }
 

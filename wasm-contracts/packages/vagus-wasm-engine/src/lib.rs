@@ -7,6 +7,12 @@
 //! SDK-gas accounting. `vagus-wasm-engine` (the binary) serves it over JSON lines; see the
 //! crate README for the protocol.
 //!
+//! Modules, each depending only on those before it: `gas`, `error`, `address`, `state`
+//! (the layered store), `backend` (the VM's storage and querier; it reaches the other
+//! contracts through its `ContractQueries` trait), `vm` (the compiled-module cache),
+//! `chain` (x/wasm around the VM: calls, sub-messages, replies, nested queries — the
+//! implementation of `ContractQueries`), `engine` (the public API), `protocol`.
+//!
 //! ```no_run
 //! use vagus_wasm_engine::{Engine, EngineConfig};
 //! let mut engine = Engine::new(EngineConfig::default())?;

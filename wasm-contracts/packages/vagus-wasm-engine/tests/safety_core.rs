@@ -37,6 +37,7 @@ scenarios!(
     validity_ends_exactly_at_expires_at,
     replayed_nonces_are_refused,
     pause_stops_liveness_never_safety,
+    emergency_pause_is_the_guardians_pause,
     failed_notifications_are_recorded,
     expired_tokens_do_not_block_reflexes,
     a_busy_pair_stays_issuable,
