@@ -582,7 +582,11 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
         "npm run monitor to serve the chain's totals",
         async () => {
           const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-          return /^vagus_capability_issued_total\{[^}]*chain="evm"\} 5$/m.test(t) ? t : undefined;
+          const issued = [...t.matchAll(/^vagus_capability_issued_total\{[^}]*chain="evm"\} (\d+)$/gm)].reduce(
+            (n, m) => n + Number(m[1]),
+            0,
+          );
+          return issued === 5 ? t : undefined;
         },
         180_000,
       ).catch((err: Error) => {
