@@ -36,9 +36,11 @@ task("vagus:monitor", "Serve the runbook's Prometheus metrics of a deployment on
     env("VAGUS_MONITOR_MAX_ACTIONS", 20),
     types.int,
   )
+  .addFlag("noGas", "skip per-transaction gas reads (faster backfill; no vagus_gas_* metrics)")
   .setAction(
     async (
       args: {
+        noGas: boolean;
         port: number;
         bind: string;
         finalityEvm: number;
@@ -53,7 +55,9 @@ task("vagus:monitor", "Serve the runbook's Prometheus metrics of a deployment on
       const { startMonitor, MonitorOptionError, DeploymentNotFoundError } = await import("../src/monitoring");
       const url = "url" in hre.network.config ? hre.network.config.url : "";
       try {
-        const m = await startMonitor({ evmNetwork: hre.network.name, evmUrl: url, ...args });
+        const { noGas, ...rest } = args;
+        const gas = !noGas && process.env.VAGUS_MONITOR_GAS !== "0";
+        const m = await startMonitor({ evmNetwork: hre.network.name, evmUrl: url, ...rest, gas });
         await new Promise<void>((resolve) => {
           const done = () => resolve();
           process.once("SIGINT", done);

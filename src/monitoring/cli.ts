@@ -22,6 +22,8 @@ export interface MonitorOptions {
   pollMs: number;
   maxExecutors: number;
   maxActions: number;
+  /** Per-transaction gas (one receipt read per EVM transaction; default true). */
+  gas?: boolean;
 }
 
 export class MonitorOptionError extends Error {
@@ -70,6 +72,7 @@ export async function startMonitor(
     finality: { evm: o.finalityEvm, wasm: o.finalityWasm },
     pollMs: o.pollMs,
     caps: { executors: o.maxExecutors, actions: o.maxActions },
+    gas: o.gas,
     log,
   });
   const port = await exporter.serve(o.port, o.bind);

@@ -565,4 +565,50 @@ describe("monitoring e2e: exporter on the localnets, scraped by a real Prometheu
         .length,
     ).to.be.greaterThan(0);
   });
+
+  it("`npm run monitor` serves every runbook metric name and the chain's totals; bad options exit 2 before any chain is read", async () => {
+    const port = Number(process.env.VAGUS_E2E_MONITOR_PORT ?? 19991);
+    const child = spawn("npm", ["run", "-s", "monitor"], {
+      cwd: ROOT,
+      env: { ...env, VAGUS_MONITOR_PORT: String(port), VAGUS_EVM_NETWORK: "localhost" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let out = "";
+    child.stdout?.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr?.on("data", (b: Buffer) => (out += b.toString()));
+    try {
+      const text = await until(
+        "npm run monitor to serve the chain's totals",
+        async () => {
+          const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          const issued = [...t.matchAll(/^vagus_capability_issued_total\{[^}]*chain="evm"\} (\d+)$/gm)].reduce(
+            (n, m) => n + Number(m[1]),
+            0,
+          );
+          return issued === 5 ? t : undefined;
+        },
+        180_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}\n${out}`);
+      });
+      for (const name of Object.keys(RUNBOOK_METRICS)) expect(text, name).to.include(`# TYPE ${name} `);
+      expect(out).to.match(/serving http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    } finally {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    }
+    const bad = spawnSync(
+      path.join(ROOT, "node_modules", ".bin", "hardhat"),
+      ["vagus:monitor", "--network", "localhost", "--port", "70000", "--bind", "not-an-ip"],
+      {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
+    expect(bad.status, bad.stdout + bad.stderr).to.equal(2);
+    expect(bad.stderr).to.match(/--port must be an integer in 0\.\.65535, got 70000/);
+    expect(bad.stderr).to.match(/--bind must be an IP address, got not-an-ip/);
+  });
 });
