@@ -404,6 +404,8 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         if (!ok) {
             // All-or-nothing admissions: the breaker's admission of this intent is given back
             // (a HALF_OPEN probe; a no-op when CLOSED), so no probe is lost (issue 9 hole 3).
+            // Whether a probe was given back does not change the denial, so the result is unused.
+            // slither-disable-next-line unused-return
             ICircuitBreaker($.breaker).release(executorId, intent.actionId);
             v.code = RATE_LIMITED;
             v.retryAt = retryAt;

@@ -72,7 +72,7 @@ describe("reflex notifications: gas limit (EVM)", () => {
     // caught: the burner would get less than the limit, so the whole call reverts.
     const starved = SPEC_NOTIFY_GAS / 2n;
     await tone(T0 + 1, 650_000, starved);
-    await expect(tone(T0 + 2, 650_000, starved)).to.be.rejected;
+    await expect(tone(T0 + 2, 650_000, starved)).to.be.reverted;
     expect((await core.ans.executorState(E)).state).to.equal(ANS.SAFE);
     expect((await core.ans.counters()).notificationFailures).to.equal(0n);
   });
