@@ -142,7 +142,11 @@ fn a_reflex_arc_that_runs_out_of_gas_fails_alone_and_the_evidence_post_stands() 
         "AfferentInbox",
         json!({"latest_root": {"executor_id": EXECUTOR.to_string()}}),
     )?;
-    assert_eq!(latest, json!(root), "the evidence post stands");
+    assert_eq!(
+        latest,
+        json!({ "state_root": root }),
+        "the evidence post stands"
+    );
     let c = s.query("AfferentInbox", json!({"counters": {}}))?;
     assert_eq!(c, json!({"posts": "2", "notification_failures": "1"}));
     assert_eq!(probe_key(&mut s, &probe, "ran"), None);
