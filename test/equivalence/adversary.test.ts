@@ -41,7 +41,7 @@ describe("equivalence: adversarial campaign over the safety core", function () {
       seed: 20261204,
     });
     expect(res.failure?.message, res.failure && JSON.stringify(res.failure.scenario.steps)).to.equal(undefined);
-    expect(res.steps).to.be.greaterThan(300);
+    expect(res.steps).to.be.greaterThan(250);
     for (const name of ["(a)", "(b)", "(c)", "(d)"])
       expect(
         res.invariants.some((i) => i.startsWith(name)),

@@ -66,7 +66,7 @@ describe("equivalence: a deliberately divergent EVM rate limiter is caught and s
       expect(failure.kind).to.equal("divergence");
       expect(failure.message).to.match(/RateLimiter\.consume/);
       // Minimal: a config whose buckets make boundaries reachable, then consumptions.
-      expect(failure.scenario.steps.length).to.be.at.most(4);
+      expect(failure.scenario.steps.length).to.be.at.most(6);
       expect(failure.scenario.steps.some((s) => s.call === "consume")).to.be.true;
       file = failure.file!;
       expect(JSON.parse(readFileSync(file, "utf8")).steps).to.have.length(failure.scenario.steps.length);
