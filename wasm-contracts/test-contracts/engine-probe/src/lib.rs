@@ -55,6 +55,8 @@ pub struct ProbeQuery {
     pub store_as: String,
 }
 
+// A test contract's message, deserialized once per execute: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Deserialize, Debug)]
 #[serde(rename_all = "snake_case")]
 pub enum ExecuteMsg {
