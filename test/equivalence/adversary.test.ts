@@ -56,7 +56,7 @@ describe("equivalence: adversarial campaign over the safety core", function () {
     seen(/^CapabilityIssuer issue:ok$/); // tokens were issued
     seen(/^CapabilityIssuer issue:denied:2100$/); // a full window
     seen(/^CapabilityIssuer issue:denied:310[01]$/); // an OPEN or probe-limited breaker
-    seen(/^CapabilityIssuer issue:error:7009$/); // replayed nonces
+    seen(/^CapabilityIssuer issue:error:700[1-8]$/); // malformed or out-of-window intents refused
     seen(/^ANSStateManager StateTransition SAFE→SHUTDOWN/);
     seen(/^CircuitBreaker BreakerTransition .*→HALF_OPEN/);
     seen(/^AfferentInbox postEvidence:error:5003$/); // stale sequences
