@@ -1,9 +1,14 @@
 import path from "node:path";
 
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_RUN,
+  TASK_TEST_GET_TEST_FILES,
+} from "hardhat/builtin-tasks/task-names";
 import { subtask, task, type HardhatUserConfig } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
+import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
 import "./tasks/equivalence";
 import "./tasks/monitor";
 
@@ -45,6 +50,23 @@ subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }
   const own = ["e2e", "equivalence"].map((d) => path.join(__dirname, "test", d) + path.sep);
   return files.filter((f) => !own.some((dir) => path.resolve(f).startsWith(dir)));
 });
+
+/**
+ * `npx hardhat run scripts/<x>.ts --network <net> --timelock --dry-run ...`: the runbook's
+ * command lines. Hardhat runs the script in a child process, so each flag becomes its
+ * environment variable there (src/cli/flags.ts); the variables remain aliases.
+ */
+{
+  const run = task(TASK_RUN);
+  for (const f of RUN_FLAGS) {
+    if (f.kind === "boolean") run.addFlag(f.name, `${f.help} (${f.env})`);
+    else run.addOptionalParam(f.name, `${f.help} (${f.env})`);
+  }
+  run.setAction(async (args: Record<string, unknown>, _hre, runSuper) => {
+    applyRunFlags(args);
+    return runSuper(args);
+  });
+}
 
 /**
  * `npx hardhat verify-deployment --network <net>`: the task form of `npm run

@@ -4,6 +4,7 @@ import path from "node:path";
 import { GasPrice } from "@cosmjs/stargate";
 import { isAddress } from "ethers";
 
+import { envBool } from "../cli/flags";
 import { ConfigError } from "./errors";
 import { schemaProblems } from "./schemas";
 
@@ -219,8 +220,8 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
     params,
     root,
     pairDir: path.join(root, `${opts.evmNetwork}+${wasmName}`),
-    timelockMode: env.VAGUS_TIMELOCK === "1",
-    dryRun: env.VAGUS_DRY_RUN === "1",
+    timelockMode: envBool("VAGUS_TIMELOCK", env),
+    dryRun: envBool("VAGUS_DRY_RUN", env),
     mainnet: Boolean(evm.mainnet || def.mainnet),
   };
 }
