@@ -75,7 +75,8 @@ subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }
 task("verify-deployment", "Checks a recorded deployment: code, roles, admins, parameters on both stacks").setAction(
   async (_args, hre) => {
     const { runVerifyCli } = await import("./src/deploy/verify-cli");
-    process.exitCode = await runVerifyCli(hre);
+    const { runCommand } = await import("./src/cli/errors");
+    await runCommand("verify-deployment", () => runVerifyCli(hre));
   },
 );
 

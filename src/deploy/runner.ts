@@ -3,6 +3,7 @@ import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
 import { hasEvmArtifact, readEvmArtifact } from "../chains/evm";
+import { ToolError } from "../cli/errors";
 import type { WasmChain } from "../chains/wasm";
 import { deriveBook, writeBook } from "../deployment/address-book";
 import { accountResolver, type DeployConfig } from "../deployment/config";
@@ -10,11 +11,12 @@ import { ConfigError, DeployError } from "../deployment/errors";
 import { connectWasmChain, type EvmEndpoint } from "../deployment/endpoints";
 import { evmSteps, type EvmState } from "./evm";
 import { LockFile } from "../deployment/fsx";
-import { Journal } from "../deployment/journal";
+import { Journal, type JournalEntry } from "../deployment/journal";
 import { resolvePlan, type Plan } from "../deployment/plan";
 import { checkRelease } from "../deployment/release";
 import { journalFile, syncFile, writeSync } from "../deployment/sync";
 import { runIdOf, runProcedure, type StepOutcome } from "../procedure/runner";
+import { settingsDiff, settingsOf } from "./settings";
 import type { Step, StepData } from "../procedure/steps";
 import { wasmSteps, type WasmState } from "./wasm";
 
@@ -29,9 +31,23 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Deploy error codes (docs/error-codes.md, 11xxx). */
+export const DEPLOY_CODES = {
+  /** A resume whose settings differ from the interrupted deployment's. */
+  resumeSettings: 11001,
+  /** A re-run after a complete deployment, with other settings and without --new. */
+  completeSettings: 11002,
+  /** A contract the journal records is not on chain (the chain was reset). */
+  recordedGone: 11003,
+  /** Mainnet transactions without confirmation (--yes or the typed pair name). */
+  mainnetUnconfirmed: 11004,
+} as const;
+
 export interface RunSummary {
   deployment: string;
   resumed: boolean;
+  /** Set when the deployment was already complete: nothing was sent. */
+  alreadyComplete?: { finishedAt: string };
   steps: StepOutcome[];
   evm: Record<string, string>;
   wasm: Record<string, string>;
@@ -54,24 +70,26 @@ function apply(data: StepData | undefined, evmNet: string, evm: EvmState, wasm: 
   }
 }
 
-async function confirmMainnet(cfg: DeployConfig, env: NodeJS.ProcessEnv, log: (l: string) => void): Promise<void> {
+async function confirmMainnet(cfg: DeployConfig, log: (l: string) => void): Promise<void> {
   const expected = `${cfg.evmNetwork}+${cfg.wasm.name}`;
-  if (env.VAGUS_CONFIRM_MAINNET === expected) {
-    log(`mainnet confirmed by VAGUS_CONFIRM_MAINNET=${expected}`);
+  if (cfg.yes) {
+    log(`mainnet confirmed on the command line (--yes / VAGUS_YES / VAGUS_CONFIRM_MAINNET) for ${expected}`);
     return;
   }
   if (!process.stdin.isTTY) {
-    throw new DeployError(`refusing to send mainnet transactions without confirmation`, {
-      step: "confirm",
-      chain: expected,
-      hint: `run in a terminal and type the confirmation, or set VAGUS_CONFIRM_MAINNET=${expected} (CI)`,
-    });
+    throw new ToolError(
+      DEPLOY_CODES.mainnetUnconfirmed,
+      `refusing to send mainnet transactions to ${expected} without confirmation`,
+      {
+        hint: `run in a terminal and type the confirmation, or add --yes (CI: VAGUS_YES=1 or VAGUS_CONFIRM_MAINNET=${expected})`,
+      },
+    );
   }
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const answer = await rl.question(`This deploys to MAINNET (${expected}). Type "${expected}" to continue: `);
   rl.close();
   if (answer.trim() !== expected)
-    throw new DeployError("not confirmed; nothing was sent", { step: "confirm", chain: expected });
+    throw new ToolError(DEPLOY_CODES.mainnetUnconfirmed, `not confirmed: the answer was not "${expected}"`);
 }
 
 export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: RunOptions = {}): Promise<RunSummary> {
@@ -82,18 +100,50 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: R
   await checkRelease(cfg, plan, { artifact: (name) => Promise.resolve(readEvmArtifact(name)) }, { env, log });
 
   const journal = Journal.open(journalFile(cfg));
-  const start = runIdOf({
-    procedure: "deploy",
-    journal,
-    forceNew: env.VAGUS_DEPLOY_NEW === "1",
-    newRun: () => `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`,
-  });
+  const settings = settingsOf(cfg, evm.chainId);
+  const last = cfg.forceNew ? undefined : lastDeployRun(journal);
+  const finished = last && journal.entries.find((e) => e.phase === "complete" && e.deployment === last.deployment);
+  if (last) {
+    // Before anything else (mainnet prompt, lock, connection): a re-run or a resume with
+    // other settings would mix two deployments (docs/decisions/0030).
+    const diffs = settingsDiff(last.data, settings);
+    if (diffs.length > 0) {
+      const id = last.deployment;
+      throw finished
+        ? new ToolError(
+            DEPLOY_CODES.completeSettings,
+            `deployment ${id} (complete ${finished.time}) was made with other settings:\n  - ${diffs.join("\n  - ")}`,
+            { hint: "run with its settings (then nothing is sent), or add --new to start a new deployment with these" },
+          )
+        : new ToolError(
+            DEPLOY_CODES.resumeSettings,
+            `the interrupted deployment ${id} was started with other settings; resuming it with these would mix two deployments:\n  - ${diffs.join("\n  - ")}`,
+            {
+              hint: "run the same command with its recorded settings to resume it, or add --new to abandon it and start a new deployment",
+            },
+          );
+    }
+  }
+  const start = finished
+    ? { run: finished.deployment, open: undefined }
+    : runIdOf({
+        procedure: "deploy",
+        journal,
+        forceNew: cfg.forceNew,
+        newRun: () => `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`,
+      });
   const { run: deployment, open } = start;
   const evmState: EvmState = { addresses: {}, implementations: {} };
   const wasmState: WasmState = { codes: {}, addresses: {} };
 
+  if (finished) {
+    log(
+      `deployment ${deployment} is complete (finished ${finished.time}): EVM ${cfg.evmNetwork} (chain ${evm.chainId}) + CosmWasm ${cfg.wasm.name} (${cfg.wasm.chainId})${cfg.timelockMode ? ", timelock mode" : ""}; same settings; nothing to send.`,
+    );
+    log(`  to start another deployment, add --new (VAGUS_NEW=1); to check this one: npm run verify:deployment`);
+  }
   log(
-    `deployment ${deployment}${open ? " (resuming an interrupted run)" : ""}: EVM ${cfg.evmNetwork} (chain ${evm.chainId}) + CosmWasm ${cfg.wasm.name} (${cfg.wasm.chainId})${cfg.timelockMode ? ", timelock mode" : ""}`,
+    `deployment ${deployment}${open ? " (resuming an interrupted run)" : finished ? " (complete)" : ""}: EVM ${cfg.evmNetwork} (chain ${evm.chainId}) + CosmWasm ${cfg.wasm.name} (${cfg.wasm.chainId})${cfg.timelockMode ? ", timelock mode" : ""}`,
   );
   log(
     `  params: ${path.relative(process.cwd(), cfg.paramsFile)}; journal: ${path.relative(process.cwd(), journalFile(cfg))}`,
@@ -118,29 +168,30 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: R
   ];
   const procedure = { procedure: "deploy", journal, start, newRun: () => deployment, log };
 
+  const alreadyComplete = finished ? { finishedAt: finished.time } : undefined;
   if (cfg.dryRun) {
     printDryRunHeader(cfg, plan, log);
     const summary = await runProcedure({ ...procedure, steps: stepsOf(undefined, "<deployer>"), dryRun: true });
-    return { deployment, resumed: false, steps: [], evm: {}, wasm: {}, ms: summary.ms, pairDir: cfg.pairDir };
+    return {
+      deployment,
+      resumed: false,
+      alreadyComplete,
+      steps: [],
+      evm: {},
+      wasm: {},
+      ms: summary.ms,
+      pairDir: cfg.pairDir,
+    };
   }
-  if (cfg.mainnet) await confirmMainnet(cfg, env, log);
+  if (finished) {
+    return { deployment, resumed: false, alreadyComplete, steps: [], evm: {}, wasm: {}, ms: 0, pairDir: cfg.pairDir };
+  }
+  if (cfg.mainnet) await confirmMainnet(cfg, log);
 
   const lock = new LockFile(path.join(cfg.pairDir, "journal.lock"));
   lock.acquire();
   let chain: WasmChain | undefined;
   try {
-    if (open) {
-      const b = open.data as { evmChainId?: string; wasmChainId?: string } | undefined;
-      if (b?.evmChainId !== evm.chainId || b?.wasmChainId !== cfg.wasm.chainId) {
-        throw new DeployError(
-          `the open deployment ${deployment} was made on other chains (${b?.evmChainId}/${b?.wasmChainId})`,
-          {
-            step: "resume",
-            hint: `set VAGUS_DEPLOY_NEW=1 to start a new deployment, or move ${cfg.pairDir} away`,
-          },
-        );
-      }
-    }
     const wasm = await connectWasmChain(cfg, { signer: true, env, log: (l) => log(`  cosmwasm: ${l}`) });
     chain = wasm;
     const wasmDeployer = await wasm.addrMake("deployer");
@@ -153,20 +204,15 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: R
       ...procedure,
       steps: stepsOf(wasm, wasmDeployer),
       begin: {
-        evmNetwork: cfg.evmNetwork,
-        evmChainId: evm.chainId,
-        wasmNetwork: cfg.wasm.name,
-        wasmChainId: cfg.wasm.chainId,
+        ...settings,
         evmDeployer: evm.deployer,
         wasmDeployer,
-        timelockMode: cfg.timelockMode,
-        params: cfg.params as unknown as Record<string, unknown>,
       },
       checkResume: () => checkStillDeployed(journal, deployment, cfg, evm, wasm),
       apply: (d) => apply(d, cfg.evmNetwork, evmState, wasmState),
       afterStep: derive,
       crashAt: env.VAGUS_DEPLOY_CRASH_AT,
-      passThrough: (err) => err instanceof DeployError || err instanceof ConfigError,
+      passThrough: (err) => err instanceof DeployError || err instanceof ConfigError || err instanceof ToolError,
       stepError: (err, step) =>
         new DeployError(`${step.describe}`, {
           step: step.id,
@@ -201,6 +247,14 @@ export async function runDeployment(cfg: DeployConfig, evm: EvmEndpoint, opts: R
   }
 }
 
+/** The deploy run that began last (a begin without `procedure` is a deployment's). */
+function lastDeployRun(journal: Journal): JournalEntry | undefined {
+  const begins = journal.entries.filter(
+    (e) => e.phase === "begin" && ((e.data?.procedure as string | undefined) ?? "deploy") === "deploy",
+  );
+  return begins[begins.length - 1];
+}
+
 function hintFor(err: Error, step: Step, cfg: DeployConfig): string {
   const m = err.message;
   if (/insufficient funds|insufficient fees|insufficient account funds/i.test(m))
@@ -229,11 +283,11 @@ async function checkStillDeployed(
     const gone =
       d.network === cfg.evmNetwork ? (await evm.chain.code(addr)) === "0x" : !(await chain.contractInfo(addr));
     if (gone) {
-      throw new DeployError(`${d.name} at ${addr} is recorded but not on chain any more (was the chain reset?)`, {
-        step: "resume",
-        chain: String(d.network),
-        hint: `set VAGUS_DEPLOY_NEW=1 to start a new deployment, or move ${cfg.pairDir} away`,
-      });
+      throw new ToolError(
+        DEPLOY_CODES.recordedGone,
+        `${d.name} at ${addr} on ${String(d.network)} is recorded but not on chain any more (was the chain reset?)`,
+        { hint: `add --new (VAGUS_NEW=1) to start a new deployment, or move ${cfg.pairDir} away` },
+      );
     }
   }
 }

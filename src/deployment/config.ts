@@ -4,7 +4,7 @@ import path from "node:path";
 import { GasPrice } from "@cosmjs/stargate";
 import { isAddress } from "ethers";
 
-import { envBool } from "../cli/flags";
+import { envBool, FlagError } from "../cli/flags";
 import { ConfigError } from "./errors";
 import { schemaProblems } from "./schemas";
 
@@ -78,6 +78,10 @@ export interface DeployConfig {
   pairDir: string;
   timelockMode: boolean;
   dryRun: boolean;
+  /** Start a new deployment even when one is complete or open (--new, VAGUS_NEW, VAGUS_DEPLOY_NEW). */
+  forceNew: boolean;
+  /** Mainnet confirmed on the command line (--yes, VAGUS_YES, VAGUS_CONFIRM_MAINNET). */
+  yes: boolean;
   mainnet: boolean;
 }
 
@@ -104,8 +108,54 @@ export interface ResolveOptions {
   evmUrl?: string;
   env?: NodeJS.ProcessEnv;
   networksFile?: string;
-  /** False for read-only commands (verify): a missing CosmWasm key is not a problem. */
+  /**
+   * False for read-only commands (verify): a missing key (EVM or CosmWasm) is not a
+   * problem. Unset: a key is required unless the run is a dry run.
+   */
   requireKey?: boolean;
+}
+
+/** The deploy's switches (flags of `hardhat run` or their variables), every one parsed strictly. */
+export interface DeploySwitches {
+  timelockMode: boolean;
+  dryRun: boolean;
+  forceNew: boolean;
+  yes: boolean;
+}
+
+/**
+ * Reads the deploy's switches. Old variable names stay aliases (VAGUS_DEPLOY_NEW of
+ * VAGUS_NEW, VAGUS_CONFIRM_MAINNET of VAGUS_YES): each parses as strictly as its new name,
+ * and the switch is on when either is. VAGUS_CONFIRM_MAINNET also takes the network pair
+ * it confirms (`mainnet+wasm-mainnet`); another pair's name is a problem, never a silent
+ * "no". Every value that does not parse is one entry of `problems`.
+ */
+export function deploySwitches(env: NodeJS.ProcessEnv, pair: string, problems: string[]): DeploySwitches {
+  const bool = (name: string): boolean => {
+    try {
+      return envBool(name, env);
+    } catch (err) {
+      if (err instanceof FlagError) {
+        problems.push(err.message);
+        return false;
+      }
+      throw err;
+    }
+  };
+  const confirm = (): boolean => {
+    const raw = env.VAGUS_CONFIRM_MAINNET?.trim();
+    if (raw === pair) return true;
+    if (raw !== undefined && raw.includes("+")) {
+      problems.push(`VAGUS_CONFIRM_MAINNET=${JSON.stringify(raw)} confirms another network pair than ${pair}`);
+      return false;
+    }
+    return bool("VAGUS_CONFIRM_MAINNET");
+  };
+  const timelockMode = bool("VAGUS_TIMELOCK");
+  const dryRun = bool("VAGUS_DRY_RUN");
+  const forceNew = [bool("VAGUS_NEW"), bool("VAGUS_DEPLOY_NEW")].some(Boolean);
+  const yes = [bool("VAGUS_YES"), confirm()].some(Boolean);
+  return { timelockMode, dryRun, forceNew, yes };
 }
 
 /** Resolves and validates everything a deployment needs; throws ConfigError listing each problem. */
@@ -119,8 +169,11 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
       `EVM network "${opts.evmNetwork}" is not in deploy/networks.json (known: ${Object.keys(nets.evm).join(", ")})`,
     ]);
   }
+  const switches = deploySwitches(env, `${opts.evmNetwork}+${env.VAGUS_WASM_NETWORK ?? evm.wasm}`, problems);
+  // A dry run and the read-only commands sign nothing: no key on either stack.
+  const requireKey = opts.requireKey ?? !switches.dryRun;
   if (evm.urlEnv && !env[evm.urlEnv]) problems.push(`set ${evm.urlEnv} to the JSON-RPC URL of ${opts.evmNetwork}`);
-  if (evm.keyEnv && !env[evm.keyEnv])
+  if (evm.keyEnv && !env[evm.keyEnv] && requireKey)
     problems.push(`set ${evm.keyEnv} to the deployer's private key for ${opts.evmNetwork}`);
   if (evm.keyEnv && env[evm.keyEnv] && !/^(0x)?[0-9a-fA-F]{64}$/.test(env[evm.keyEnv] ?? "")) {
     problems.push(`${evm.keyEnv} is not a 32-byte hex private key`);
@@ -160,7 +213,7 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
       if ((statSync(candidate).mode & 0o077) !== 0) {
         problems.push(`${candidate} is readable by other users: chmod 600 it`);
       }
-    } else if (opts.requireKey !== false) {
+    } else if (requireKey) {
       const ways = [
         def.mnemonicEnv && `${def.mnemonicEnv} (the mnemonic)`,
         def.keyFileEnv && `${def.keyFileEnv} (a file holding it)`,
@@ -220,8 +273,7 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
     params,
     root,
     pairDir: path.join(root, `${opts.evmNetwork}+${wasmName}`),
-    timelockMode: envBool("VAGUS_TIMELOCK", env),
-    dryRun: envBool("VAGUS_DRY_RUN", env),
+    ...switches,
     mainnet: Boolean(evm.mainnet || def.mainnet),
   };
 }

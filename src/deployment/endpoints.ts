@@ -16,15 +16,22 @@ export interface EvmEndpoint {
   chain: EvmChain;
   network: string;
   chainId: string;
+  /** The account it sends from; NO_SIGNER when opened read-only without a key. */
   deployer: string;
 }
+
+/** The deployer of a read-only endpoint that has no account (a dry run, a verification). */
+export const NO_SIGNER = "<no key: read-only>";
 
 /**
  * The EVM side of a procedure from Hardhat's runtime: an `EvmChain` on its network
  * (the in-process one embedded, any other over JSON-RPC with the network's configured
  * keys, or the node's unlocked accounts when it has none) and its first account.
  */
-export async function evmEndpointFromHre(hre: HardhatRuntimeEnvironment): Promise<EvmEndpoint> {
+export async function evmEndpointFromHre(
+  hre: HardhatRuntimeEnvironment,
+  opts: { readOnly?: boolean } = {},
+): Promise<EvmEndpoint> {
   const net = hre.network;
   const chain =
     net.name === "hardhat"
@@ -40,7 +47,14 @@ export async function evmEndpointFromHre(hre: HardhatRuntimeEnvironment): Promis
             cause: err,
           });
         });
-  const [deployer] = await chain.accounts();
+  // A public node may not serve eth_accounts at all; a read-only run needs no account.
+  const [deployer] = await chain.accounts().catch((err: unknown) => {
+    if (opts.readOnly) return [] as string[];
+    throw err;
+  });
+  if (!deployer && opts.readOnly) {
+    return { chain, network: net.name, chainId: (await chain.block()).chainId.toString(), deployer: NO_SIGNER };
+  }
   if (!deployer) {
     await chain.close();
     throw new DeployError(`no deployer account on ${net.name}`, { step: "connect", hint: "set DEPLOYER_PRIVATE_KEY" });
