@@ -14,13 +14,14 @@ import path from "node:path";
 
 import { DeployError } from "./errors";
 
-/** Writes `text` to `file` atomically: a temp file in the same folder, fsync, rename, fsync the folder. */
-export function atomicWrite(file: string, text: string): void {
+/** Writes `text` (or bytes) to `file` atomically: a temp file in the same folder, fsync, rename, fsync the folder. */
+export function atomicWrite(file: string, text: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w", 0o644);
   try {
-    writeSync(fd, text);
+    if (typeof text === "string") writeSync(fd, text);
+    else writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -1,13 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet, ZeroHash, id } from "ethers";
 
+import { hasEvmArtifact, readEvmArtifact } from "../../src/chains/evm";
 import { CosmjsChain } from "../../src/chains/wasm";
+import type { ParamsFile } from "../../src/deployment/config";
 import type { JournalEntry } from "../../src/deployment/journal";
+import { resolvePlan } from "../../src/deployment/plan";
+import { outgoingArtifacts } from "../../src/deployment/release";
 import { loadSpec } from "../../src/spec";
 import { localnet, mnemonicOf } from "./localnet";
 
@@ -15,8 +19,10 @@ import { localnet, mnemonicOf } from "./localnet";
  * The runbook's entry points against the localnets: `npx hardhat run scripts/deploy.ts
  * --network localhost` killed with SIGKILL at two chosen steps (after sending, before
  * recording) and resumed, then `npm run verify:deployment` (0), a parameter changed on one
- * stack (1), changed back (0); a few RateLimiter steps through governance on both real
- * nodes; and a deployment in timelock mode.
+ * stack (1), changed back (0); the same command again after the deployment is complete
+ * (nothing sent), with other settings (refused, nothing sent), with `--new` (a second
+ * deployment); a few RateLimiter steps through governance on both real nodes; and a
+ * deployment in timelock mode.
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -47,13 +53,18 @@ function scriptRun(script: string, env: Record<string, string>): Run {
   return { status: r.status, signal: r.signal, out: `${r.stdout}\n${r.stderr}` };
 }
 
-function hardhatRun(script: string, env: Record<string, string>): Run {
-  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "hardhat"), ["run", script, "--network", "localhost"], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 600_000,
-  });
+/** `npx hardhat run <script> --network <net> <flags>`, as the runbook types it. */
+function hardhatRun(script: string, env: Record<string, string>, flags: string[] = [], network = "localhost"): Run {
+  const r = spawnSync(
+    path.join(ROOT, "node_modules", ".bin", "hardhat"),
+    ["run", script, "--network", network, ...flags],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      timeout: 600_000,
+    },
+  );
   return { status: r.status, signal: r.signal, out: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -155,6 +166,18 @@ describe("deployment of both stacks on the localnets", function () {
     expect(phases).to.deep.equal(["intent", "recovered"]);
   });
 
+  it("resuming the interrupted deployment with --timelock is refused (11001, names the timelock mode): nothing sent", async () => {
+    const before = { nonce: await provider.getTransactionCount(evmDeployer), journal: journal(dir).length };
+    const r = hardhatRun("scripts/deploy.ts", env, ["--timelock"]);
+    expect(r.status, r.out).to.equal(1);
+    expect(r.out).to.match(/deploy: error 11001: the interrupted deployment \S+ was started with other settings/);
+    expect(r.out).to.include("timelock mode: recorded off, this run on (--timelock)");
+    expect(r.out).to.include("nothing was sent.");
+    expect({ nonce: await provider.getTransactionCount(evmDeployer), journal: journal(dir).length }).to.deep.equal(
+      before,
+    );
+  });
+
   it("the third run completes without repeating a step or deploying anything twice", async () => {
     const r = hardhatRun("scripts/deploy.ts", env);
     expect(r.status, r.out).to.equal(0);
@@ -235,6 +258,113 @@ describe("deployment of both stacks on the localnets", function () {
     }).to.deep.equal(before);
   });
 
+  /** What a command must leave unchanged when it sends nothing. */
+  async function untouched() {
+    const wasmDeployer = String(journal(dir)[0].data?.wasmDeployer);
+    return {
+      nonce: await provider.getTransactionCount(evmDeployer),
+      sequence: await wasmSequence(wasmDeployer),
+      journal: readFileSync(path.join(dir, "localhost+wasm-localnet", "journal.jsonl"), "utf8"),
+      sync: readFileSync(path.join(dir, "localhost+wasm-localnet", "sync.json"), "utf8"),
+    };
+  }
+
+  it("the same command after the complete deployment names it and when it finished, sends nothing: nonce, sequence, journal unchanged", async () => {
+    const before = await untouched();
+    const j = journal(dir);
+    const complete = j.find((e) => e.phase === "complete")!;
+    const r = hardhatRun("scripts/deploy.ts", env);
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.include(`deployment ${complete.deployment} is complete (finished ${complete.time})`);
+    expect(r.out).not.to.match(/\[\d+\/\d+\]/);
+    expect(await untouched()).to.deep.equal(before);
+  });
+
+  it("a re-run with --timelock and another parameters file is refused (11002) naming both differences: nothing sent", async () => {
+    const before = await untouched();
+    const params = JSON.parse(readFileSync(path.join(ROOT, "deploy", "params", "local.json"), "utf8")) as ParamsFile;
+    params.governance.evm.minDelay = 3;
+    const file = path.join(dir, "params-changed.json");
+    writeFileSync(file, JSON.stringify(params));
+    const r = hardhatRun("scripts/deploy.ts", { ...env, VAGUS_DEPLOY_PARAMS: file }, ["--timelock"]);
+    expect(r.status, r.out).to.equal(1);
+    expect(r.out).to.match(/deploy: error 11002: deployment \S+ \(complete [^)]+\) was made with other settings/);
+    expect(r.out).to.include("timelock mode: recorded off, this run on (--timelock)");
+    expect(r.out).to.include("parameters governance.evm.minDelay: 2 → 3");
+    expect(r.out).to.include("--new");
+    expect(await untouched()).to.deep.equal(before);
+  });
+
+  it("VAGUS_DRY_RUN=ture is refused with error 10001: nothing sent, nothing written", async () => {
+    const before = await untouched();
+    const r = hardhatRun("scripts/deploy.ts", { ...env, VAGUS_DRY_RUN: "ture" });
+    expect(r.status, r.out).to.equal(1);
+    expect(r.out).to.match(/deploy: error 10001: /);
+    expect(r.out).to.include('VAGUS_DRY_RUN="ture" is not a boolean');
+    expect(await untouched()).to.deep.equal(before);
+  });
+
+  it("a dry run on a public network (sepolia's settings, this node as its RPC) needs no key on either stack", async () => {
+    const rel = mkdtempSync(path.join(tmpdir(), "vagus-deploy-e2e-rel-"));
+    try {
+      const params = JSON.parse(readFileSync(path.join(ROOT, "deploy", "params", "local.json"), "utf8")) as ParamsFile;
+      const stars = "stars1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu";
+      params.governance.wasm = {
+        minDelay: 60,
+        admin: stars,
+        proposers: [stars],
+        executors: [stars],
+        guardians: [stars],
+      };
+      writeFileSync(path.join(rel, "params.json"), JSON.stringify(params));
+      // A public network deploys only released artifacts: a manifest of exactly these.
+      const out = await outgoingArtifacts(resolvePlan(params, { has: (n) => hasEvmArtifact(n) }), {
+        artifact: (n) => Promise.resolve(readEvmArtifact(n)),
+      });
+      writeFileSync(
+        path.join(rel, "manifest.json"),
+        JSON.stringify({
+          artifacts: {
+            evm: [...out.evm].map(([contract, creationKeccak256]) => ({ contract, creationKeccak256 })),
+            wasm: [...out.wasm].map(([file, sha256]) => ({ file, sha256 })),
+          },
+        }),
+      );
+      const noKeys: Record<string, string> = {
+        ...env,
+        SEPOLIA_RPC_URL: net.evmRpc,
+        VAGUS_WASM_TESTNET_RPC: net.wasmRpc,
+        VAGUS_DEPLOY_PARAMS: path.join(rel, "params.json"),
+        VAGUS_RELEASE_DIR: rel,
+        DEPLOYER_PRIVATE_KEY: "",
+        VAGUS_WASM_MNEMONIC: "",
+        VAGUS_WASM_KEY_FILE: "",
+      };
+      const r = hardhatRun("scripts/deploy.ts", noKeys, ["--dry-run"], "sepolia");
+      expect(r.status, r.out).to.equal(0);
+      expect(r.out).to.match(/DRY RUN: nothing is sent/);
+      expect(r.out).to.match(/EVM sepolia \(chain 31337\) \+ CosmWasm wasm-testnet/);
+      expect(r.out).to.match(/\[1\/\d+\] evm:/);
+      // The same without --dry-run needs both keys, and says so before sending.
+      const real = hardhatRun("scripts/deploy.ts", noKeys, [], "sepolia");
+      expect(real.status, real.out).to.equal(1);
+      expect(real.out).to.include("set DEPLOYER_PRIVATE_KEY");
+      expect(real.out).to.include("no CosmWasm deployer key for wasm-testnet");
+    } finally {
+      rmSync(rel, { recursive: true, force: true });
+    }
+  });
+
+  it("verify:deployment needs no CosmWasm key (its key file absent)", () => {
+    const r = hardhatRun("scripts/verify-deployment.ts", {
+      ...env,
+      VAGUS_WASM_MNEMONIC: "",
+      VAGUS_WASM_KEY_FILE: path.join(dir, "no-such-key"),
+    });
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.match(/all \d+ checks pass/);
+  });
+
   it("verify:deployment exits 0 on the fresh deployment", () => {
     const r = hardhatRun("scripts/verify-deployment.ts", env);
     expect(r.status, r.out).to.equal(0);
@@ -312,6 +442,20 @@ describe("deployment of both stacks on the localnets", function () {
     const [req, rej] = (await rlEvm.counters(executor, action)) as [bigint, bigint];
     expect([req, rej]).to.deep.equal([3n, 1n]);
     expect(await chain.query(rlWasm, { counters: pair })).to.deep.equal({ requests: "3", rejections: "1" });
+  });
+
+  it("--new starts a second deployment next to the complete one; the one after it is complete again", () => {
+    const first = sync(dir).deployment;
+    const r = hardhatRun("scripts/deploy.ts", env, ["--new"]);
+    expect(r.status, r.out).to.equal(0);
+    const second = sync(dir).deployment;
+    expect(second).not.to.equal(first);
+    expect(r.out).to.match(new RegExp(`deployment ${second} complete in`));
+    const j = journal(dir);
+    expect(j.filter((e) => e.phase === "complete").map((e) => e.deployment)).to.deep.equal([first, second]);
+    const again = hardhatRun("scripts/deploy.ts", env);
+    expect(again.status, again.out).to.equal(0);
+    expect(again.out).to.include(`deployment ${second} is complete`);
   });
 
   it("timelock mode (VAGUS_TIMELOCK=1): wiring through the timelock, deployer renounces it, verify passes", () => {
