@@ -82,7 +82,7 @@ function pauseSteps(side: Side, sync: SyncFile, opts: PauseOptions, network: str
       stack: side.stack,
       network,
       describe: `pause ${what} (${sync[side.stack].contracts[component]})`,
-      intent: async () => ({ component, from: side.account }),
+      intent: () => Promise.resolve({ component, from: side.account }),
       probe,
       probeFirst: true,
       run: async (_intent, hooks) => {
