@@ -572,7 +572,13 @@ function exportProposal(ctx: Ctx, record: ProposalRecord, dir: string): Proposal
     const file = path.resolve(dir, `${record.id}.wasm.unsigned-tx.json`);
     atomicWriteJson(
       file,
-      unsignedWasmTx({ sender, contract: p.timelock, msgs: [p.msg], memo: `vagus:gov ${record.id}` }),
+      unsignedWasmTx({
+        sender,
+        contract: p.timelock,
+        msgs: [p.msg],
+        memo: `vagus:gov ${record.id}`,
+        gasPrice: ctx.cfg.wasm.gasPrice,
+      }),
     );
     p.exported = file;
     ctx.log(`CosmWasm: unsigned tx ${file} (sign with: wasmd tx sign ${path.basename(file)} --from <multisig> ...)`);
