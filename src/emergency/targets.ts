@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 
 import { startJsonRpcEvm, type EvmChain } from "../chains/evm";
-import { CosmjsChain } from "../chains/wasm";
+import { CosmjsChain, type WasmChain } from "../chains/wasm";
+import { connectWasmChain } from "../deployment/endpoints";
 import { expandPath, type DeployConfig } from "../deployment/config";
 import { readSync, syncFile, type SyncFile } from "../deployment/sync";
 import { evmAt, evmView } from "../deploy/evm";
@@ -117,7 +118,7 @@ export interface EvmSide {
 }
 export interface WasmSide {
   stack: "wasm";
-  chain: CosmjsChain;
+  chain: WasmChain;
   account: string;
   keySource: string;
 }
@@ -200,6 +201,26 @@ export async function openWasmSide(cfg: DeployConfig, env: NodeJS.ProcessEnv): P
     });
   });
   return { stack: "wasm", chain, account: chain.address("emergency"), keySource };
+}
+
+/** Read-only sides (no key): what the staged unpause reads back between its stages. */
+export async function openReadSides(cfg: DeployConfig, url: string | undefined, stacks: Stack[]): Promise<Side[]> {
+  const sides: Side[] = [];
+  try {
+    for (const s of stacks) {
+      if (s === "evm") {
+        if (!url) throw new ToolError(E.NO_DEPLOYMENT, `network ${cfg.evmNetwork} has no RPC URL`);
+        sides.push({ stack: "evm", chain: await startJsonRpcEvm({ url }), account: "", keySource: "read-only" });
+      } else {
+        const chain = await connectWasmChain(cfg, { signer: false, step: "unpause" });
+        sides.push({ stack: "wasm", chain, account: "", keySource: "read-only" });
+      }
+    }
+  } catch (err) {
+    await Promise.all(sides.map((x) => x.chain.close()));
+    throw err;
+  }
+  return sides;
 }
 
 /** Reads `paused()` of a component on one stack. */
