@@ -11,6 +11,8 @@ import "@nomicfoundation/hardhat-toolbox";
 import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
 import "./tasks/backup";
 import "./tasks/equivalence";
+import "./tasks/emergency";
+import "./tasks/governance";
 import "./tasks/monitor";
 
 /**

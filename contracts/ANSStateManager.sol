@@ -88,7 +88,8 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     // them as time-dependent because the dwell rule compares `t`.
     // slither-disable-start incorrect-equality
     /// @inheritdoc IANSStateManager
-    /// @dev Needs `ORACLE`; allowed while paused (detection is safety).
+    /// @dev Needs `ORACLE`; allowed while paused (detection is safety), but while paused a
+    /// reading never counts toward `safeStreak`, so nothing relaxes to SAFE.
     function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (AnsState) {
         _requireExecutor(executorId);
         if (tonePpm > MAX_TONE_PPM) revert InvalidTone(tonePpm);
@@ -101,7 +102,8 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         r.updatedAt = t;
         r.shutdownStreak = tonePpm >= hot.shutdownEnterPpm ? _inc(r.shutdownStreak) : 0;
         r.dangerStreak = tonePpm >= hot.dangerEnterPpm ? _inc(r.dangerStreak) : 0;
-        r.safeStreak = tonePpm <= hot.safeReturnPpm ? _inc(r.safeStreak) : 0;
+        // A paused manager relaxes nothing (§1.3); `paused()` is read only for a safe reading.
+        r.safeStreak = tonePpm <= hot.safeReturnPpm && !paused() ? _inc(r.safeStreak) : 0;
 
         AnsState from = r.state;
         AnsState to = from;

@@ -62,7 +62,9 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
     }
 
     /// @inheritdoc IAfferentInbox
-    /// @dev Needs `ATTESTOR`; allowed while paused (evidence feeds reflexes).
+    /// @dev Needs `ATTESTOR`; allowed while paused (evidence feeds reflexes), but a paused inbox
+    /// stores nothing: a root or sequence posted during an incident must not become what the
+    /// first issue after the unpause is checked against.
     function postEvidence(
         uint64 executorId,
         bytes32 stateRoot,
@@ -75,15 +77,24 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
         uint64 latestSequence = $.latest[executorId].sequence;
         if (metrics.sequence <= latestSequence) revert StaleSequence(metrics.sequence, latestSequence);
 
+        if (paused()) {
+            emit EvidenceWithheld(executorId, metrics.sequence, metrics.riskPpm, _msgSender());
+            _notifyReflex($, executorId, metrics);
+            return;
+        }
         (, bytes32 sha, bytes32 keccak) = _encode(executorId, stateRoot, metrics);
         _store($.latest[executorId], stateRoot, metrics);
-        address arc = $.reflexArc;
         // Safe: 2^64 posts cannot happen.
         unchecked {
             $.posts += 1;
         }
         emit EvidencePosted(executorId, metrics.sequence, stateRoot, metrics.riskPpm, sha, keccak, _msgSender());
+        _notifyReflex($, executorId, metrics);
+    }
 
+    /// @dev spec §2.3: a failed notification is caught and counted; the post stands.
+    function _notifyReflex(InboxStorage storage $, uint64 executorId, Metrics calldata metrics) private {
+        address arc = $.reflexArc;
         if (arc != address(0)) {
             bytes memory call = abi.encodeCall(IReflexArc.onEvidence, (executorId, metrics));
             if (!ReflexNotify.deliver(arc, call)) {

@@ -132,8 +132,11 @@ contract ReflexArc is VagusAccessFrame, IReflexArc {
         address issuer_ = $.issuer;
         if (issuer_ == address(0)) revert IssuerNotSet();
         ReflexState memory r = $.executors[executorId];
+        // While paused the cooldown is neither applied nor armed (§5.3): a trigger provoked
+        // during an incident must not swallow the next real one.
+        bool armCooldown = !paused();
         uint64 t = uint64(block.timestamp);
-        if (trigger_ != ReflexTrigger.MANUAL && r.fired) {
+        if (armCooldown && trigger_ != ReflexTrigger.MANUAL && r.fired) {
             uint64 retryAt = r.lastFiredAt + $.config.cooldown;
             if (t < retryAt) {
                 unchecked {
@@ -144,8 +147,10 @@ contract ReflexArc is VagusAccessFrame, IReflexArc {
                 return;
             }
         }
-        r.fired = true;
-        r.lastFiredAt = t;
+        if (armCooldown) {
+            r.fired = true;
+            r.lastFiredAt = t;
+        }
         // Safe: 2^64 fires cannot happen.
         unchecked {
             r.fires += 1;

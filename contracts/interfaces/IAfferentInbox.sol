@@ -65,6 +65,13 @@ interface IAfferentInbox {
         bytes32 keccak256,
         address attestor
     );
+    /// @notice Evidence arrived while the inbox is paused: checked and forwarded to the reflex
+    /// arc, not stored (spec/safety-core.md §2.1).
+    /// @param executorId The executor.
+    /// @param sequence Its sequence (not used up: it can be posted again after the unpause).
+    /// @param riskPpm The risk metric.
+    /// @param attestor Who posted it.
+    event EvidenceWithheld(uint64 indexed executorId, uint64 sequence, uint32 riskPpm, address attestor);
     /// @notice The reflex arc refused the evidence's notification; the evidence stands.
     /// @param executorId The executor.
     /// @param sequence The evidence's sequence.

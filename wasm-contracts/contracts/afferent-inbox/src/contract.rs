@@ -11,6 +11,7 @@ use cosmwasm_std::{
 use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
+use vagus_common::pause::is_paused;
 use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, GUARDIAN};
 use vagus_common::{authorize, PausePolicy};
 
@@ -118,6 +119,19 @@ fn post_evidence(
             latest_sequence,
         });
     }
+    // A paused inbox stores nothing (spec/safety-core.md §2.1): a root or sequence posted
+    // during an incident must not become what the first issue after the unpause is checked
+    // against; the reflex still hears the evidence.
+    if is_paused(deps.storage)? {
+        let res = Response::new().add_event(
+            Event::new("evidence_withheld")
+                .add_attribute("executor_id", id.to_string())
+                .add_attribute("sequence", sequence.to_string())
+                .add_attribute("risk_ppm", metrics.risk_ppm.to_string())
+                .add_attribute("attestor", info.sender.as_str()),
+        );
+        return notify_reflex(deps.as_ref(), res, executor_id, metrics);
+    }
     let (_, hash) = evidence::commit(id, &root, &metrics);
     LATEST.save(
         deps.storage,
@@ -132,7 +146,7 @@ fn post_evidence(
     )?;
     let (posts, failures) = COUNTERS.may_load(deps.storage)?.unwrap_or_default();
     COUNTERS.save(deps.storage, &(posts.saturating_add(1), failures))?;
-    let mut res = Response::new().add_event(
+    let res = Response::new().add_event(
         Event::new("evidence_posted")
             .add_attribute("executor_id", id.to_string())
             .add_attribute("sequence", sequence.to_string())
@@ -142,20 +156,29 @@ fn post_evidence(
             .add_attribute("keccak256", HexBinary::from(hash.keccak256).to_hex())
             .add_attribute("attestor", info.sender.as_str()),
     );
-    if let Some(reflex_arc) = REFLEX_ARC.may_load(deps.storage)? {
-        let msg = WasmMsg::Execute {
-            contract_addr: reflex_arc.into_string(),
-            msg: to_json_binary(&ReflexArcExecuteMsg::OnEvidence {
-                executor_id,
-                metrics,
-            })?,
-            funds: vec![],
-        };
-        res = res.add_submessage(
-            reflex_notification(msg, NOTIFY_REPLY).with_payload(to_json_binary(&(id, sequence))?),
-        );
-    }
-    Ok(res)
+    notify_reflex(deps.as_ref(), res, executor_id, metrics)
+}
+
+/// spec §2.3: the reflex arc hears every accepted post; a failure is caught in `reply`.
+fn notify_reflex(
+    deps: Deps,
+    res: Response,
+    executor_id: Uint64,
+    metrics: Metrics,
+) -> Result<Response, ContractError> {
+    let Some(reflex_arc) = REFLEX_ARC.may_load(deps.storage)? else {
+        return Ok(res);
+    };
+    let payload = to_json_binary(&(executor_id.u64(), metrics.sequence.u64()))?;
+    let msg = WasmMsg::Execute {
+        contract_addr: reflex_arc.into_string(),
+        msg: to_json_binary(&ReflexArcExecuteMsg::OnEvidence {
+            executor_id,
+            metrics,
+        })?,
+        funds: vec![],
+    };
+    Ok(res.add_submessage(reflex_notification(msg, NOTIFY_REPLY).with_payload(payload)))
 }
 
 /// A failed reflex notification: undone by the chain, counted and reported.

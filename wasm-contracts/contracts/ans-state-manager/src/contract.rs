@@ -12,6 +12,7 @@ use vagus_common::error::validate_reason;
 use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
+use vagus_common::pause::is_paused;
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, ORACLE};
 use vagus_common::{authorize, PausePolicy};
 
@@ -184,7 +185,7 @@ fn update_tone(
     let config = CONFIG.load(deps.storage)?;
     let t = env.block.time.seconds();
     let mut e = EXECUTORS.may_load(deps.storage, id)?.unwrap_or_default();
-    let changed = e.read(&config, tone_ppm, t);
+    let changed = e.read(&config, tone_ppm, t, is_paused(deps.storage)?);
     EXECUTORS.save(deps.storage, id, &e)?;
     bump(deps.storage, |c| {
         c.0 = c.0.saturating_add(1);

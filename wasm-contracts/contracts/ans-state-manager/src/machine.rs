@@ -114,13 +114,15 @@ fn streak(current: u32, hit: bool) -> u32 {
 }
 
 impl Executor {
-    /// One tone reading at `t`; returns `Some(from)` when the state changed.
-    pub fn read(&mut self, c: &Config, tone_ppm: u32, t: u64) -> Option<u8> {
+    /// One tone reading at `t`; returns `Some(from)` when the state changed. A reading taken
+    /// while `paused` never counts toward the safe streak, so a paused manager relaxes
+    /// nothing (spec/safety-core.md §1.3).
+    pub fn read(&mut self, c: &Config, tone_ppm: u32, t: u64, paused: bool) -> Option<u8> {
         self.tone_ppm = tone_ppm;
         self.updated_at = t;
         self.shutdown_streak = streak(self.shutdown_streak, tone_ppm >= c.shutdown_enter_ppm);
         self.danger_streak = streak(self.danger_streak, tone_ppm >= c.danger_enter_ppm);
-        self.safe_streak = streak(self.safe_streak, tone_ppm <= c.safe_return_ppm);
+        self.safe_streak = streak(self.safe_streak, !paused && tone_ppm <= c.safe_return_ppm);
         let to = match self.state {
             SAFE if self.shutdown_streak >= c.shutdown_readings => SHUTDOWN,
             SAFE if self.danger_streak >= c.danger_readings => DANGER,
@@ -187,15 +189,19 @@ mod tests {
     fn thresholds_are_inclusive_and_escalation_ignores_dwell() {
         let c = config();
         let mut e = Executor::default();
-        assert_eq!(e.read(&c, 600_000, 10), None);
-        assert_eq!(e.read(&c, 600_000, 11), Some(SAFE));
+        assert_eq!(e.read(&c, 600_000, 10, false), None);
+        assert_eq!(e.read(&c, 600_000, 11, false), Some(SAFE));
         assert_eq!((e.state, e.entered_at), (DANGER, 11));
-        assert_eq!(e.read(&c, 900_000, 12), None);
+        assert_eq!(e.read(&c, 900_000, 12, false), None);
         // One second after entering DANGER: the dwell does not delay escalation.
-        assert_eq!(e.read(&c, 1_000_000, 12), Some(DANGER));
+        assert_eq!(e.read(&c, 1_000_000, 12, false), Some(DANGER));
         assert_eq!(e.state, SHUTDOWN);
         for t in 13..20 {
-            assert_eq!(e.read(&c, 0, t), None, "readings never leave SHUTDOWN");
+            assert_eq!(
+                e.read(&c, 0, t, false),
+                None,
+                "readings never leave SHUTDOWN"
+            );
         }
     }
 
@@ -207,12 +213,39 @@ mod tests {
             entered_at: 100,
             ..Default::default()
         };
-        assert_eq!(e.read(&c, 400_000, 150), None);
-        assert_eq!(e.read(&c, 400_000, 155), None);
-        assert_eq!(e.read(&c, 400_000, 159), None, "streak 3 but t < 160");
-        assert_eq!(e.read(&c, 400_000, 160), Some(DANGER));
+        assert_eq!(e.read(&c, 400_000, 150, false), None);
+        assert_eq!(e.read(&c, 400_000, 155, false), None);
+        assert_eq!(
+            e.read(&c, 400_000, 159, false),
+            None,
+            "streak 3 but t < 160"
+        );
+        assert_eq!(e.read(&c, 400_000, 160, false), Some(DANGER));
         assert_eq!(e.state, SAFE);
         assert_eq!(e.safe_streak, 4, "streaks are not reset by a transition");
+    }
+
+    #[test]
+    fn paused_readings_escalate_but_never_relax() {
+        let c = config();
+        let mut e = Executor {
+            state: DANGER,
+            entered_at: 100,
+            safe_streak: 2,
+            ..Default::default()
+        };
+        for t in 200..210 {
+            assert_eq!(e.read(&c, 0, t, true), None, "no relaxation while paused");
+            assert_eq!(e.safe_streak, 0, "a paused reading resets the safe streak");
+        }
+        // After the unpause the streak starts from zero: three fresh readings.
+        assert_eq!(e.read(&c, 0, 210, false), None);
+        assert_eq!(e.read(&c, 0, 211, false), None);
+        assert_eq!(e.read(&c, 0, 212, false), Some(DANGER));
+        // Escalation is unchanged by the pause.
+        assert_eq!(e.read(&c, 950_000, 213, true), None);
+        assert_eq!(e.read(&c, 950_000, 214, true), Some(SAFE));
+        assert_eq!(e.state, SHUTDOWN);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use cosmwasm_std::{
 use vagus_common::error::validate_reason;
 use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
+use vagus_common::pause::is_paused;
 use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, NOTIFIER};
 use vagus_common::{authorize, PausePolicy};
 
@@ -166,8 +167,11 @@ fn fire(
     let config = CONFIG.load(deps.storage)?;
     let t = env.block.time.seconds();
     let mut r = REFLEXES.may_load(deps.storage, id)?.unwrap_or_default();
+    // While paused the cooldown is neither applied nor armed (spec/safety-core.md §5.3): a
+    // trigger provoked during an incident must not swallow the next real one.
+    let arm_cooldown = !is_paused(deps.storage)?;
     let retry_at = r.last_fired_at.saturating_add(u64::from(config.cooldown));
-    if trigger != MANUAL && r.fired && t < retry_at {
+    if arm_cooldown && trigger != MANUAL && r.fired && t < retry_at {
         r.suppressed = r.suppressed.saturating_add(1);
         REFLEXES.save(deps.storage, id, &r)?;
         return Ok(Response::new().add_event(
@@ -177,8 +181,10 @@ fn fire(
                 .add_attribute("retry_at", retry_at.to_string()),
         ));
     }
-    r.fired = true;
-    r.last_fired_at = t;
+    if arm_cooldown {
+        r.fired = true;
+        r.last_fired_at = t;
+    }
     r.fires = r.fires.saturating_add(1);
     REFLEXES.save(deps.storage, id, &r)?;
     let revoke = WasmMsg::Execute {

@@ -57,6 +57,16 @@ fn evidence_is_kept_per_executor_with_its_hashes() {
     let (attestor, guardian) = (h.account("attestor"), h.account("guardian"));
     let root = "cd".repeat(32);
     h.exec(&guardian, &json!({"pause": {}})).unwrap();
+    // Paused: checked, withheld (nothing stored), the sequence stays free.
+    let res = h.exec(&attestor, &post(3, &root, 9, 42)).unwrap();
+    let withheld = wasm_events(&res);
+    assert_eq!(withheld.len(), 1);
+    assert_eq!(withheld[0].0, "evidence_withheld");
+    let keys: Vec<_> = withheld[0].1.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["executor_id", "sequence", "risk_ppm", "attestor"]);
+    let none: Value = h.query(&json!({"latest_root": {"executor_id": "3"}}));
+    assert_eq!(none, json!({"state_root": "00".repeat(32)}));
+    h.exec(&h.admin.clone(), &json!({"unpause": {}})).unwrap();
     h.at(7);
     let res = h.exec(&attestor, &post(3, &root, 9, 42)).unwrap();
     let events = wasm_events(&res);

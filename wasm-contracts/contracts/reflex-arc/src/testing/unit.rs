@@ -122,7 +122,6 @@ fn cooldown_suppresses_automatic_triggers_but_not_manual_ones() {
         wasm_events(&res),
         vec![ev("issuer_set", &[("issuer", issuer.as_str())])]
     );
-    h.exec(&guardian, &json!({"pause": {}})).unwrap();
     h.at(100);
     let res = h.exec(&notifier, &transition(1, 0, 2)).unwrap();
     assert_eq!(
@@ -177,6 +176,56 @@ fn cooldown_suppresses_automatic_triggers_but_not_manual_ones() {
     assert_eq!(
         st,
         json!({"fired": true, "last_fired_at": (T0 + 699).to_string(), "fires": "3", "suppressed": "2"})
+    );
+}
+
+#[test]
+fn a_paused_arc_neither_applies_nor_arms_the_cooldown() {
+    let mut h = setup();
+    let (admin, notifier, guardian) = (
+        h.admin.clone(),
+        h.account("notifier"),
+        h.account("guardian"),
+    );
+    let code = h.app.store_code(sink());
+    let issuer = h
+        .app
+        .instantiate_contract(code, admin.clone(), &json!({}), &[], "issuer", None)
+        .unwrap();
+    h.exec(&admin, &json!({"set_issuer": {"issuer": issuer}}))
+        .unwrap();
+    h.at(100);
+    h.exec(&notifier, &transition(1, 0, 1)).unwrap();
+    h.exec(&guardian, &json!({"emergency_pause": {}})).unwrap();
+    // Inside the cooldown armed at +100 (300 s), every trigger fires while paused.
+    for t in [101, 102] {
+        h.at(t);
+        let res = h.exec(&notifier, &evidence(1, 80000)).unwrap();
+        assert_eq!(
+            wasm_events(&res),
+            vec![ev(
+                "reflex_fired",
+                &[("executor_id", "1"), ("trigger", "3")]
+            )]
+        );
+    }
+    let st: Value = h.query(&json!({"reflex_state": {"executor_id": "1"}}));
+    assert_eq!(
+        st,
+        json!({"fired": true, "last_fired_at": (T0 + 100).to_string(), "fires": "3", "suppressed": "0"}),
+        "fires while paused leave the armed cooldown as it was"
+    );
+    // Executor 2 fires only while paused: after the unpause nothing suppresses its trigger.
+    h.exec(&notifier, &transition(2, 0, 2)).unwrap();
+    h.exec(&admin, &json!({"unpause": {}})).unwrap();
+    h.at(103);
+    let res = h.exec(&notifier, &evidence(2, 80000)).unwrap();
+    assert_eq!(wasm_events(&res)[0].0, "reflex_fired");
+    let res = h.exec(&notifier, &evidence(1, 80000)).unwrap();
+    assert_eq!(
+        wasm_events(&res)[0].0,
+        "reflex_suppressed",
+        "unpaused, the cooldown armed before the pause applies again"
     );
 }
 
