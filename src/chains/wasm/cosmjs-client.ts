@@ -471,6 +471,14 @@ export class CosmjsChain implements WasmChain {
     }
   }
 
+  async queryRaw(contract: string, key: Uint8Array): Promise<Uint8Array | null> {
+    try {
+      return await this.anyClient().queryContractRaw(contract, key);
+    } catch (err) {
+      throw this.decode("query_raw", (err as Error).message);
+    }
+  }
+
   async balance(address: string, denom: string): Promise<bigint> {
     const c = await this.anyClient().getBalance(address, denom);
     return BigInt(c.amount);
