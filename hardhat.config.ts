@@ -11,6 +11,7 @@ import "@nomicfoundation/hardhat-toolbox";
 import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
 import "./tasks/equivalence";
 import "./tasks/monitor";
+import "./tasks/check";
 
 /**
  * The one compiler version of the project. It comes from the npm package `solc` (pinned
