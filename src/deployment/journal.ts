@@ -141,7 +141,7 @@ export class Journal {
 
   append(entry: Omit<JournalEntry, "seq" | "time">): JournalEntry {
     assertNoSecret(entry.data, "data");
-    const { prev: _p, hash: _h, ...fields } = entry as Omit<JournalEntry, "seq" | "time">;
+    const { prev: _p, hash: _h, ...fields } = entry;
     const unhashed: JournalEntry = {
       seq: this.entries.length + 1,
       time: new Date().toISOString(),
