@@ -36,7 +36,9 @@ export function currentArtifactSet(wasmDir = WASM_ARTIFACTS, evmDir?: string): A
   for (const name of evmContractsOf(loadPlanFile())) evm[name] = keccak256(readEvmArtifact(name, evmDir).bytecode);
   const wasm: Record<string, string> = {};
   if (existsSync(wasmDir))
-    for (const f of readdirSync(wasmDir).filter((x) => x.endsWith(".wasm")).sort())
+    for (const f of readdirSync(wasmDir)
+      .filter((x) => x.endsWith(".wasm"))
+      .sort())
       wasm[f] = sha256Hex(readFileSync(path.join(wasmDir, f)));
   return artifactSetOf(evm, wasm);
 }
@@ -51,7 +53,8 @@ export function artifactDifferences(recorded: Partial<ArtifactSet> | undefined, 
   ] as const) {
     for (const [name, hash] of Object.entries(now)) {
       if (then[name] === undefined) out.push(`${kind} ${name} not in the report`);
-      else if (then[name] !== hash) out.push(`${kind} ${name}: report ${then[name].slice(0, 12)}…, build ${hash.slice(0, 12)}…`);
+      else if (then[name] !== hash)
+        out.push(`${kind} ${name}: report ${then[name].slice(0, 12)}…, build ${hash.slice(0, 12)}…`);
     }
     for (const name of Object.keys(then)) if (now[name] === undefined) out.push(`${kind} ${name} is not in this build`);
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -7,12 +7,14 @@ import { proxyImplementation } from "../chains/evm";
 import type { EvmChain, WasmChain } from "../chains/types";
 import { bookPath, bookText, deriveBook, readBook } from "../deployment/address-book";
 import type { DeployConfig } from "../deployment/config";
-import { atomicWriteJson } from "../deployment/fsx";
 import { Journal, verifyJournalText } from "../deployment/journal";
 import { journalFile, readSync, type SyncFile } from "../deployment/sync";
 import { verifyDeployment } from "../deploy/verify";
 import type { EvmEndpoint } from "../deployment/endpoints";
 import { CHECK } from "./codes";
+import { CHECK_KINDS, type CheckItem, type CheckKind, type CheckReport } from "./check-report";
+
+export * from "./check-report";
 
 /**
  * `npx hardhat vagus:check --network <net>`: the runbook's daily list on a live deployment
@@ -23,28 +25,6 @@ import { CHECK } from "./codes";
  * to deployments/<pair>/check/last.json (and a dated copy), which the exporter turns into
  * metrics.
  */
-
-export type CheckKind = "verify" | "access" | "sync" | "journal" | "books" | "drift";
-export const CHECK_KINDS: readonly CheckKind[] = ["verify", "access", "sync", "journal", "books", "drift"];
-
-export interface CheckItem {
-  kind: CheckKind;
-  item: string;
-  ok: boolean;
-  code?: number;
-  detail: string;
-}
-
-export interface CheckReport {
-  /** Unix seconds of the run. */
-  time: number;
-  generatedAt: string;
-  pair: string;
-  deployment: string;
-  ok: boolean;
-  failures: Record<CheckKind, number>;
-  items: CheckItem[];
-}
 
 const CODE_OF: Record<CheckKind, number> = {
   verify: CHECK.verify,
@@ -88,7 +68,16 @@ export function checkRecords(cfg: Pick<DeployConfig, "pairDir" | "root" | "evmNe
     }
     const derived = bookText(deriveBook(journal, network, stack, have.chainId));
     const same = derived === readFileSync(file, "utf8");
-    out.push(item("books", `address book ${network}`, same, same ? "re-derives from the journal byte for byte" : `${path.basename(path.dirname(file))}/addresses.json differs from what the journal derives (edited by hand?)`));
+    out.push(
+      item(
+        "books",
+        `address book ${network}`,
+        same,
+        same
+          ? "re-derives from the journal byte for byte"
+          : `${path.basename(path.dirname(file))}/addresses.json differs from what the journal derives (edited by hand?)`,
+      ),
+    );
   }
   return out;
 }
@@ -98,7 +87,14 @@ export async function checkSync(sync: SyncFile, evm: EvmChain, wasm: WasmChain):
   const out: CheckItem[] = [];
   const evmChainId = (await evm.block()).chainId.toString();
   const wasmChainId = (await wasm.block()).chainId;
-  out.push(item("sync", "chain ids", evmChainId === sync.evm.chainId && wasmChainId === sync.wasm.chainId, `EVM ${evmChainId} (sync ${sync.evm.chainId}), CosmWasm ${wasmChainId} (sync ${sync.wasm.chainId})`));
+  out.push(
+    item(
+      "sync",
+      "chain ids",
+      evmChainId === sync.evm.chainId && wasmChainId === sync.wasm.chainId,
+      `EVM ${evmChainId} (sync ${sync.evm.chainId}), CosmWasm ${wasmChainId} (sync ${sync.wasm.chainId})`,
+    ),
+  );
   for (const p of sync.pairs) {
     const problems: string[] = [];
     if (p.evm) {
@@ -107,7 +103,8 @@ export async function checkSync(sync: SyncFile, evm: EvmChain, wasm: WasmChain):
       const impl = sync.evm.implementations[p.name];
       if (impl && code !== "0x") {
         const onChain = await proxyImplementation(evm, p.evm);
-        if (onChain.toLowerCase() !== impl.toLowerCase()) problems.push(`EVM implementation ${onChain}, sync.json says ${impl}`);
+        if (onChain.toLowerCase() !== impl.toLowerCase())
+          problems.push(`EVM implementation ${onChain}, sync.json says ${impl}`);
       }
     }
     if (p.wasm) {
@@ -117,10 +114,18 @@ export async function checkSync(sync: SyncFile, evm: EvmChain, wasm: WasmChain):
       else if (rec) {
         if (info.codeId !== rec.codeId) problems.push(`CosmWasm code id ${info.codeId}, sync.json says ${rec.codeId}`);
         const sum = await wasm.codeChecksum(info.codeId);
-        if (sum !== rec.checksum.toLowerCase()) problems.push(`CosmWasm code checksum ${sum.slice(0, 12)}…, sync.json says ${rec.checksum.slice(0, 12)}…`);
+        if (sum !== rec.checksum.toLowerCase())
+          problems.push(`CosmWasm code checksum ${sum.slice(0, 12)}…, sync.json says ${rec.checksum.slice(0, 12)}…`);
       }
     }
-    out.push(item("sync", `sync ${p.name}`, problems.length === 0, problems.length ? problems.join("; ") : `EVM ${p.evm ?? "-"}, CosmWasm ${p.wasm ?? "-"}`));
+    out.push(
+      item(
+        "sync",
+        `sync ${p.name}`,
+        problems.length === 0,
+        problems.length ? problems.join("; ") : `EVM ${p.evm ?? "-"}, CosmWasm ${p.wasm ?? "-"}`,
+      ),
+    );
   }
   return out;
 }
@@ -128,40 +133,44 @@ export async function checkSync(sync: SyncFile, evm: EvmChain, wasm: WasmChain):
 /** The two chains' clocks: EVM (pending block, else latest) against CosmWasm's latest block. */
 export function checkDrift(evmTime: number, wasmTime: number, maxSeconds: number): CheckItem {
   const d = evmTime - wasmTime;
-  return item("drift", "time drift", Math.abs(d) <= maxSeconds, `EVM ${evmTime} − CosmWasm ${wasmTime} = ${d} s (limit ±${maxSeconds} s)`);
+  return item(
+    "drift",
+    "time drift",
+    Math.abs(d) <= maxSeconds,
+    `EVM ${evmTime} − CosmWasm ${wasmTime} = ${d} s (limit ±${maxSeconds} s)`,
+  );
 }
 
 export function renderCheckTable(items: CheckItem[]): string {
   const w = Math.min(40, Math.max(4, ...items.map((i) => i.item.length)));
   const lines = [`${"kind".padEnd(8)} ${"item".padEnd(w)}  result  code   detail`];
-  for (const i of items) lines.push(`${i.kind.padEnd(8)} ${i.item.padEnd(w)}  ${(i.ok ? "ok" : "FAIL").padEnd(6)}  ${String(i.code ?? "").padEnd(5)}  ${i.detail}`);
+  for (const i of items)
+    lines.push(
+      `${i.kind.padEnd(8)} ${i.item.padEnd(w)}  ${(i.ok ? "ok" : "FAIL").padEnd(6)}  ${String(i.code ?? "").padEnd(5)}  ${i.detail}`,
+    );
   return lines.join("\n");
 }
 
 export function checkReportOf(pair: string, deployment: string, items: CheckItem[], now = new Date()): CheckReport {
-  const failures = Object.fromEntries(CHECK_KINDS.map((k) => [k, items.filter((i) => i.kind === k && !i.ok).length])) as Record<CheckKind, number>;
-  return { time: Math.floor(now.getTime() / 1000), generatedAt: now.toISOString(), pair, deployment, ok: items.every((i) => i.ok), failures, items };
-}
-
-/** Where the report goes: `last.json`, read by the exporter, and a dated copy. */
-export function checkReportFile(pairDir: string): string {
-  return path.join(pairDir, "check", "last.json");
-}
-
-export function writeCheckReport(pairDir: string, r: CheckReport): string {
-  const file = checkReportFile(pairDir);
-  atomicWriteJson(path.join(pairDir, "check", `${r.generatedAt.replace(/[:.]/g, "-")}.json`), r);
-  atomicWriteJson(file, r);
-  return file;
-}
-
-export function readCheckReport(pairDir: string): CheckReport | undefined {
-  const f = checkReportFile(pairDir);
-  return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as CheckReport) : undefined;
+  const failures = Object.fromEntries(
+    CHECK_KINDS.map((k) => [k, items.filter((i) => i.kind === k && !i.ok).length]),
+  ) as Record<CheckKind, number>;
+  return {
+    time: Math.floor(now.getTime() / 1000),
+    generatedAt: now.toISOString(),
+    pair,
+    deployment,
+    ok: items.every((i) => i.ok),
+    failures,
+    items,
+  };
 }
 
 /** The access review of the `roles` work (src/access/roles.ts), when this tree has it. */
-type ReviewRoles = (hre: HardhatRuntimeEnvironment, opts?: { stacks?: ("evm" | "wasm")[] }) => Promise<{ ok: boolean; rows: unknown[]; problems: string[] }>;
+type ReviewRoles = (
+  hre: HardhatRuntimeEnvironment,
+  opts?: { stacks?: ("evm" | "wasm")[] },
+) => Promise<{ ok: boolean; rows: unknown[]; problems: string[] }>;
 
 export async function checkAccess(hre: HardhatRuntimeEnvironment): Promise<CheckItem> {
   let reviewRoles: ReviewRoles;
@@ -169,10 +178,22 @@ export async function checkAccess(hre: HardhatRuntimeEnvironment): Promise<Check
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     reviewRoles = (require("../access/roles") as { reviewRoles: ReviewRoles }).reviewRoles;
   } catch {
-    return item("access", "access review", false, "src/access/roles.ts (reviewRoles) is not in this tree: the review cannot run");
+    return item(
+      "access",
+      "access review",
+      false,
+      "src/access/roles.ts (reviewRoles) is not in this tree: the review cannot run",
+    );
   }
   const r = await reviewRoles(hre);
-  return item("access", "access review", r.ok, r.ok ? `${r.rows.length} role holders, all as planned` : r.problems.slice(0, 3).join("; ") + (r.problems.length > 3 ? ` (+${r.problems.length - 3})` : ""));
+  return item(
+    "access",
+    "access review",
+    r.ok,
+    r.ok
+      ? `${r.rows.length} role holders, all as planned`
+      : r.problems.slice(0, 3).join("; ") + (r.problems.length > 3 ? ` (+${r.problems.length - 3})` : ""),
+  );
 }
 
 /** Runs every item; throws only when nothing is deployed or a chain cannot be reached. */
@@ -195,7 +216,10 @@ export async function dailyCheck(
       report.ok,
       report.ok
         ? `${report.checks.length} checks (code, roles, parameters on both stacks)`
-        : bad.slice(0, 3).map((c) => `${c.stack} ${c.subject} ${c.check}: expected ${c.expected}, got ${c.actual}`).join("; ") + (bad.length > 3 ? ` (+${bad.length - 3})` : ""),
+        : bad
+            .slice(0, 3)
+            .map((c) => `${c.stack} ${c.subject} ${c.check}: expected ${c.expected}, got ${c.actual}`)
+            .join("; ") + (bad.length > 3 ? ` (+${bad.length - 3})` : ""),
     ),
   );
   items.push(await checkAccess(hre));

@@ -1,6 +1,11 @@
 import { keccak256 } from "ethers";
 
-import { codeMatchesArtifact, proxyImplementation, readEvmArtifact, readEvmArtifactWithImmutables } from "../chains/evm";
+import {
+  codeMatchesArtifact,
+  proxyImplementation,
+  readEvmArtifact,
+  readEvmArtifactWithImmutables,
+} from "../chains/evm";
 import type { EvmChain, WasmChain } from "../chains/types";
 import type { PlanFile } from "../deployment/plan";
 import type { SyncFile } from "../deployment/sync";
@@ -90,8 +95,13 @@ export function versionGate(rel: ReleaseComponent, d: DeployedState): GateItem {
   const item = `version ${rel.name} (${d.stack}, ${d.where})`;
   if (d.error !== undefined) return fail(item, RELEASE.deployedUnreadable, d.error);
   if (d.version === undefined)
-    return fail(item, RELEASE.deployedUnreadable, "the deployed contract reports no version (no version() / cw2 record)");
-  if (d.sameCode === undefined) return fail(item, RELEASE.deployedUnreadable, "the deployed code could not be compared");
+    return fail(
+      item,
+      RELEASE.deployedUnreadable,
+      "the deployed contract reports no version (no version() / cw2 record)",
+    );
+  if (d.sameCode === undefined)
+    return fail(item, RELEASE.deployedUnreadable, "the deployed code could not be compared");
   if (!d.sameCode) {
     return compareSemver(rel.version, d.version) > 0
       ? pass(item, `code changed, version ${d.version} → ${rel.version}`)
@@ -129,9 +139,21 @@ export function deployedFromManifest(
   for (const r of rel) {
     const p = previous[r.name];
     if (!p) continue; // new in this release: nothing to compare with
-    out.push({ component: r.name, stack: "evm", where: "previous release", version: p.version, sameCode: p.evmCreationKeccak256 === r.evmCreation });
+    out.push({
+      component: r.name,
+      stack: "evm",
+      where: "previous release",
+      version: p.version,
+      sameCode: p.evmCreationKeccak256 === r.evmCreation,
+    });
     if (r.wasmSha256 !== undefined && p.wasmSha256 !== undefined)
-      out.push({ component: r.name, stack: "wasm", where: "previous release", version: p.version, sameCode: p.wasmSha256 === r.wasmSha256 });
+      out.push({
+        component: r.name,
+        stack: "wasm",
+        where: "previous release",
+        version: p.version,
+        sameCode: p.wasmSha256 === r.wasmSha256,
+      });
   }
   return out;
 }
@@ -147,7 +169,12 @@ export async function deployedOnChains(
   for (const r of rel) {
     const evmAddr = sync.evm.contracts[r.name];
     if (evmAddr) {
-      const d: DeployedState = { component: r.name, stack: "evm", where: sync.evm.network, evmNetwork: sync.evm.network };
+      const d: DeployedState = {
+        component: r.name,
+        stack: "evm",
+        where: sync.evm.network,
+        evmNetwork: sync.evm.network,
+      };
       try {
         const proxied = r.name !== "timelock";
         const impl = proxied ? await proxyImplementation(evm, evmAddr) : evmAddr;
@@ -161,7 +188,12 @@ export async function deployedOnChains(
     }
     const wasmAddr = sync.wasm.contracts[r.name];
     if (wasmAddr) {
-      const d: DeployedState = { component: r.name, stack: "wasm", where: sync.wasm.network, evmNetwork: sync.evm.network };
+      const d: DeployedState = {
+        component: r.name,
+        stack: "wasm",
+        where: sync.wasm.network,
+        evmNetwork: sync.evm.network,
+      };
       try {
         const info = await wasm.contractInfo(wasmAddr);
         if (!info) throw new Error("no contract at that address");
@@ -183,9 +215,16 @@ export function equivalenceGate(report: EquivalenceReport | undefined, file: str
   if (!report) return fail(item, RELEASE.equivalenceMissing, `no ${file}: run npm run test:equivalence`);
   const diffs = artifactDifferences(report.artifactSet, current);
   if (diffs.length > 0)
-    return fail(item, RELEASE.equivalenceStale, `${file} (${report.generatedAt}) is from other artifacts: ${diffs.slice(0, 4).join("; ")}${diffs.length > 4 ? ` (+${diffs.length - 4})` : ""}`);
+    return fail(
+      item,
+      RELEASE.equivalenceStale,
+      `${file} (${report.generatedAt}) is from other artifacts: ${diffs.slice(0, 4).join("; ")}${diffs.length > 4 ? ` (+${diffs.length - 4})` : ""}`,
+    );
   if (report.verdict !== "EQUIVALENT") return fail(item, RELEASE.equivalenceRed, `verdict ${report.verdict}`);
-  return pass(item, `EQUIVALENT, ${report.totals.passed}/${report.totals.scenarios} scenarios, artifacts ${current.digest.slice(0, 12)}`);
+  return pass(
+    item,
+    `EQUIVALENT, ${report.totals.passed}/${report.totals.scenarios} scenarios, artifacts ${current.digest.slice(0, 12)}`,
+  );
 }
 
 /** The predeploy results: present, from exactly these artifacts, every required stage green. */
@@ -196,11 +235,21 @@ export function predeployGate(r: PredeployResults | undefined, file: string, cur
   if (r.artifactSetBefore && r.artifactSetBefore.digest !== r.artifactSet.digest)
     diffs.unshift("the artifacts changed while the suites ran");
   if (diffs.length > 0)
-    return fail(item, RELEASE.predeployStale, `${file} (${r.generatedAt}) is from other artifacts: ${diffs.slice(0, 4).join("; ")}`);
+    return fail(
+      item,
+      RELEASE.predeployStale,
+      `${file} (${r.generatedAt}) is from other artifacts: ${diffs.slice(0, 4).join("; ")}`,
+    );
   const missing = REQUIRED_PREDEPLOY_STAGES.filter((s) => !r.stages.some((x) => x.name === s));
   const red = r.stages.filter((s) => !s.ok).map((s) => s.name);
   if (missing.length > 0 || red.length > 0)
-    return fail(item, RELEASE.predeployRed, [red.length ? `failed: ${red.join(", ")}` : "", missing.length ? `did not run: ${missing.join(", ")}` : ""].filter(Boolean).join("; "));
+    return fail(
+      item,
+      RELEASE.predeployRed,
+      [red.length ? `failed: ${red.join(", ")}` : "", missing.length ? `did not run: ${missing.join(", ")}` : ""]
+        .filter(Boolean)
+        .join("; "),
+    );
   return pass(item, `${r.stages.length} stages green (${r.stages.map((s) => s.name).join(", ")})`);
 }
 
@@ -208,7 +257,8 @@ export function predeployGate(r: PredeployResults | undefined, file: string, cur
 export function checkRunCommand(line: string): string[] {
   const t = line.trim().split(/\s+/);
   const problems: string[] = [];
-  if (t[0] !== "npx" || t[1] !== "hardhat" || t[2] !== "run" || !t[3]?.endsWith(".ts")) problems.push("not `npx hardhat run <script>.ts`");
+  if (t[0] !== "npx" || t[1] !== "hardhat" || t[2] !== "run" || !t[3]?.endsWith(".ts"))
+    problems.push("not `npx hardhat run <script>.ts`");
   for (let i = 4; i < t.length; i++) {
     if (!t[i].startsWith("--")) {
       problems.push(`unexpected argument ${t[i]}`);
@@ -236,6 +286,8 @@ export function renderGateTable(items: GateItem[]): string {
   const w = Math.min(60, Math.max(4, ...items.map((i) => i.item.length)));
   const lines = [`${"item".padEnd(w)}  result  code   detail`, `${"-".repeat(w)}  ------  -----  ------`];
   for (const i of items)
-    lines.push(`${i.item.padEnd(w)}  ${(i.ok ? "ok" : "FAIL").padEnd(6)}  ${String(i.code ?? "").padEnd(5)}  ${i.detail}`);
+    lines.push(
+      `${i.item.padEnd(w)}  ${(i.ok ? "ok" : "FAIL").padEnd(6)}  ${String(i.code ?? "").padEnd(5)}  ${i.detail}`,
+    );
   return lines.join("\n");
 }

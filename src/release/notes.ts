@@ -25,7 +25,9 @@ export type PackageMap = Map<string, string>;
 
 /** `pkg:npm/%40scope/name@1.2.3` / `pkg:cargo/name@1.2.3` of a CycloneDX JSON SBOM → `npm name` → version. */
 export function sbomPackages(sbomJson: string): PackageMap {
-  const bom = JSON.parse(sbomJson) as { components?: { purl?: string; name: string; version?: string; group?: string }[] };
+  const bom = JSON.parse(sbomJson) as {
+    components?: { purl?: string; name: string; version?: string; group?: string }[];
+  };
   const out: PackageMap = new Map();
   for (const c of bom.components ?? []) {
     const m = /^pkg:(npm|cargo)\/(.+)@([^@?#]+)/.exec(c.purl ?? "");
@@ -66,16 +68,28 @@ export function npmOutdated(root: string, timeoutMs = 60_000): { list: Outdated[
   const r = spawnSync("npm", ["outdated", "--json"], { cwd: root, encoding: "utf8", timeout: timeoutMs });
   // npm exits 1 when something is outdated: the JSON on stdout is the answer either way.
   try {
-    const data = JSON.parse(r.stdout || "{}") as Record<string, { current?: string; wanted?: string; latest?: string; error?: unknown }>;
+    const data = JSON.parse(r.stdout || "{}") as Record<
+      string,
+      { current?: string; wanted?: string; latest?: string; error?: unknown }
+    >;
     if ("error" in data) throw new Error(JSON.stringify(data.error));
     return {
       list: Object.entries(data)
         .filter(([, v]) => v.current && v.latest)
-        .map(([name, v]) => ({ ecosystem: "npm" as const, name, current: v.current!, wanted: v.wanted, latest: v.latest! }))
+        .map(([name, v]) => ({
+          ecosystem: "npm" as const,
+          name,
+          current: v.current!,
+          wanted: v.wanted,
+          latest: v.latest!,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
   } catch (err) {
-    return { list: [], error: `npm outdated gave no answer (${r.error?.message ?? (err as Error).message})`.slice(0, 300) };
+    return {
+      list: [],
+      error: `npm outdated gave no answer (${r.error?.message ?? (err as Error).message})`.slice(0, 300),
+    };
   }
 }
 
@@ -84,22 +98,42 @@ export function npmOutdated(root: string, timeoutMs = 60_000): { list: Outdated[
  * newest non-yanked version in cargo's local copy of the crates.io index (as of the
  * last fetch; the date is in the notes). No network.
  */
-export function cargoOutdated(root: string, cargoHome = process.env.CARGO_HOME ?? path.join(homedir(), ".cargo")): { list: Outdated[]; error?: string } {
-  const r = spawnSync("cargo", ["metadata", "--format-version", "1", "--offline", "--locked"], { cwd: root, encoding: "utf8", maxBuffer: 256 << 20 });
+export function cargoOutdated(
+  root: string,
+  cargoHome = process.env.CARGO_HOME ?? path.join(homedir(), ".cargo"),
+): { list: Outdated[]; error?: string } {
+  const r = spawnSync("cargo", ["metadata", "--format-version", "1", "--offline", "--locked"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+  });
   if (r.status !== 0) return { list: [], error: `cargo metadata failed: ${r.stderr.trim().split("\n").pop()}` };
   const meta = JSON.parse(r.stdout) as {
-    packages: { id: string; name: string; version: string; source: string | null; dependencies: { name: string; source: string | null }[] }[];
+    packages: {
+      id: string;
+      name: string;
+      version: string;
+      source: string | null;
+      dependencies: { name: string; source: string | null }[];
+    }[];
     workspace_members: string[];
   };
   const members = new Set(meta.workspace_members);
   const direct = new Set<string>();
-  for (const p of meta.packages) if (members.has(p.id)) for (const d of p.dependencies) if (d.source?.startsWith("registry+")) direct.add(d.name);
+  for (const p of meta.packages)
+    if (members.has(p.id)) for (const d of p.dependencies) if (d.source?.startsWith("registry+")) direct.add(d.name);
   const indexRoot = path.join(cargoHome, "registry", "index");
-  const caches = existsSync(indexRoot) ? readdirSync(indexRoot).map((d) => path.join(indexRoot, d, ".cache")).filter(existsSync) : [];
+  const caches = existsSync(indexRoot)
+    ? readdirSync(indexRoot)
+        .map((d) => path.join(indexRoot, d, ".cache"))
+        .filter(existsSync)
+    : [];
   if (caches.length === 0) return { list: [], error: `no crates.io index cache under ${indexRoot}` };
   const list: Outdated[] = [];
   for (const name of [...direct].sort()) {
-    const used = meta.packages.filter((p) => p.name === name && p.source?.startsWith("registry+")).map((p) => p.version);
+    const used = meta.packages
+      .filter((p) => p.name === name && p.source?.startsWith("registry+"))
+      .map((p) => p.version);
     const latest = newestInIndex(caches, name);
     if (!latest || used.length === 0) continue;
     const current = used.sort(compareSemverLoose).pop()!;
@@ -173,10 +207,17 @@ export function releaseNotes(n: NotesInput): string {
   const L: string[] = [];
   const range = n.previousCommit ? `${n.previousCommit}..${n.commit}` : n.commit;
   L.push(`# Release ${n.version} (${n.commit.slice(0, 12)}${n.dirty ? ", built from a dirty tree" : ""})`, "");
-  L.push(n.previousCommit ? `Changes since the previous release (${n.previousVersion ?? "?"}, ${n.previousCommit.slice(0, 12)}).` : "First release: no previous release recorded (release/manifest.json), so every commit is listed.", "");
+  L.push(
+    n.previousCommit
+      ? `Changes since the previous release (${n.previousVersion ?? "?"}, ${n.previousCommit.slice(0, 12)}).`
+      : "First release: no previous release recorded (release/manifest.json), so every commit is listed.",
+    "",
+  );
 
   L.push("## Protocol changes (spec/)", "");
-  const specFiles = n.previousCommit ? git(n.root, ["diff", "--name-status", range, "--", "spec/"]) : git(n.root, ["ls-files", "spec/"]);
+  const specFiles = n.previousCommit
+    ? git(n.root, ["diff", "--name-status", range, "--", "spec/"])
+    : git(n.root, ["ls-files", "spec/"]);
   if (!specFiles) L.push("None: spec/ is unchanged.");
   else {
     for (const line of specFiles.split("\n")) {
@@ -201,24 +242,36 @@ export function releaseNotes(n: NotesInput): string {
     const ds = n.deployed.filter((d) => d.component === c.name);
     if (ds.length === 0) L.push(`| ${c.name} | ${c.version} | not deployed | new |`);
     for (const d of ds)
-      L.push(`| ${c.name} | ${c.version} | ${d.version ?? "unknown"} (${d.stack}, ${d.where}) | ${d.sameCode === undefined ? "unknown" : d.sameCode ? "unchanged" : "changed"} |`);
+      L.push(
+        `| ${c.name} | ${c.version} | ${d.version ?? "unknown"} (${d.stack}, ${d.where}) | ${d.sameCode === undefined ? "unknown" : d.sameCode ? "unchanged" : "changed"} |`,
+      );
   }
   L.push("");
 
   L.push("## Changes", "");
-  const log = git(n.root, ["log", "--no-merges", "--format=- %h %s", n.previousCommit ? range : n.commit]).split("\n").filter(Boolean);
+  const log = git(n.root, ["log", "--no-merges", "--format=- %h %s", n.previousCommit ? range : n.commit])
+    .split("\n")
+    .filter(Boolean);
   L.push(...log.slice(0, 300));
   if (log.length > 300) L.push(`- … and ${log.length - 300} older commits (git log ${range})`);
   L.push("");
 
   L.push("## Dependency review", "");
-  if (!n.packages) L.push(n.previousSbom ? "The previous SBOM could not be read." : "No previous SBOM (first release): nothing to compare.");
+  if (!n.packages)
+    L.push(
+      n.previousSbom ? "The previous SBOM could not be read." : "No previous SBOM (first release): nothing to compare.",
+    );
   else {
     const p = n.packages;
-    L.push(`SBOM difference from the previous release: ${p.added.length} added, ${p.removed.length} removed, ${p.changed.length} changed version.`, "");
+    L.push(
+      `SBOM difference from the previous release: ${p.added.length} added, ${p.removed.length} removed, ${p.changed.length} changed version.`,
+      "",
+    );
     for (const eco of ["npm", "cargo"]) {
       const of = <T extends { pkg: string }>(l: T[]) => l.filter((x) => x.pkg.startsWith(`${eco} `));
-      const a = of(p.added), r = of(p.removed), c = of(p.changed);
+      const a = of(p.added),
+        r = of(p.removed),
+        c = of(p.changed);
       L.push(`### ${eco}`, "");
       if (a.length + r.length + c.length === 0) L.push("No change.");
       for (const x of a) L.push(`- added ${x.pkg.slice(eco.length + 1)} ${x.version}`);
@@ -228,12 +281,23 @@ export function releaseNotes(n: NotesInput): string {
     }
   }
   L.push("### Behind their newest release", "");
-  for (const [eco, o] of [["npm", n.outdated.npm], ["cargo", n.outdated.cargo]] as const) {
+  for (const [eco, o] of [
+    ["npm", n.outdated.npm],
+    ["cargo", n.outdated.cargo],
+  ] as const) {
     if (o.error) L.push(`- ${eco}: not checked: ${o.error}`);
     else if (o.list.length === 0) L.push(`- ${eco}: every direct dependency is at its newest release.`);
-    else for (const x of o.list) L.push(`- ${eco} ${x.name}: ${x.current} (newest ${x.latest}${x.wanted && x.wanted !== x.current ? `, ${x.wanted} within the range` : ""})`);
+    else
+      for (const x of o.list)
+        L.push(
+          `- ${eco} ${x.name}: ${x.current} (newest ${x.latest}${x.wanted && x.wanted !== x.current ? `, ${x.wanted} within the range` : ""})`,
+        );
   }
-  L.push("", "npm: `npm outdated` (registry metadata; the audit endpoint is not used). cargo: the workspace's direct dependencies against cargo's local crates.io index.", "");
+  L.push(
+    "",
+    "npm: `npm outdated` (registry metadata; the audit endpoint is not used). cargo: the workspace's direct dependencies against cargo's local crates.io index.",
+    "",
+  );
   return `${L.join("\n")}\n`;
 }
 
@@ -271,11 +335,17 @@ export function rollbackLines(deployed: DeployedState[]): RollbackLine[] {
   return out;
 }
 
-export function rollbackPlan(version: string, commit: string, lines: RollbackLine[]): { text: string; problems: string[] } {
+export function rollbackPlan(
+  version: string,
+  commit: string,
+  lines: RollbackLine[],
+): { text: string; problems: string[] } {
   const problems = lines.flatMap((l) => checkRunCommand(l.command).map((p) => `${l.component} ${l.stack}: ${p}`));
   const L: string[] = [`# Rollback plan for release ${version} (${commit.slice(0, 12)})`, ""];
   if (lines.length === 0) {
-    L.push("No target network has a deployment of these components: a rollback returns to nothing. Name the targets with VAGUS_RELEASE_NETWORKS.");
+    L.push(
+      "No target network has a deployment of these components: a rollback returns to nothing. Name the targets with VAGUS_RELEASE_NETWORKS.",
+    );
   } else {
     L.push(
       "Per component and stack, the version deployed now, which this release replaces, and the command that returns to it through governance (the timelock on each stack). Run it with `--dry-run` first.",
@@ -283,11 +353,18 @@ export function rollbackPlan(version: string, commit: string, lines: RollbackLin
       "| component | stack | network | deployed now | replaced by this release | roll back to |",
       "|---|---|---|---|---|---|",
     );
-    for (const l of lines) L.push(`| ${l.component} | ${l.stack} | ${l.network} | ${l.version ?? "unknown"} | ${l.replaced ? "yes" : "no (same code)"} | \`${l.to}\` |`);
+    for (const l of lines)
+      L.push(
+        `| ${l.component} | ${l.stack} | ${l.network} | ${l.version ?? "unknown"} | ${l.replaced ? "yes" : "no (same code)"} | \`${l.to}\` |`,
+      );
     L.push("");
     for (const comp of [...new Set(lines.map((l) => l.component))]) {
       L.push(`## ${comp}`, "", "```bash");
-      for (const l of lines.filter((x) => x.component === comp)) L.push(`# ${l.stack} (${l.network}): back to ${l.version ?? "?"}${l.replaced ? "" : " — unchanged by this release"}`, l.command);
+      for (const l of lines.filter((x) => x.component === comp))
+        L.push(
+          `# ${l.stack} (${l.network}): back to ${l.version ?? "?"}${l.replaced ? "" : " — unchanged by this release"}`,
+          l.command,
+        );
       L.push("```", "");
     }
   }

@@ -24,7 +24,16 @@ import {
   type GateItem,
   type ManifestComponent,
 } from "./gates";
-import { cargoOutdated, diffPackages, git, npmOutdated, releaseNotes, rollbackLines, rollbackPlan, sbomPackages } from "./notes";
+import {
+  cargoOutdated,
+  diffPackages,
+  git,
+  npmOutdated,
+  releaseNotes,
+  rollbackLines,
+  rollbackPlan,
+  sbomPackages,
+} from "./notes";
 import { readPredeployResults, predeployFile } from "./predeploy";
 
 /**
@@ -63,9 +72,12 @@ function evmUrlOf(network: string, env: NodeJS.ProcessEnv, urlEnv?: string): str
   return undefined;
 }
 
-export async function prepareRelease(
-  opts: { dir: string; env?: NodeJS.ProcessEnv; log?: (l: string) => void; root?: string },
-): Promise<PrepareResult> {
+export async function prepareRelease(opts: {
+  dir: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (l: string) => void;
+  root?: string;
+}): Promise<PrepareResult> {
   const env = opts.env ?? process.env;
   const root = opts.root ?? REPO_ROOT;
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -73,7 +85,11 @@ export async function prepareRelease(
   const items: GateItem[] = [];
   const spec = loadSpec();
   const plan = loadPlanFile();
-  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string; license?: string };
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    license?: string;
+  };
 
   // The previous release, read before anything here is overwritten.
   const previous = readJson<PreviousManifest>(path.join(dir, "manifest.json"));
@@ -89,11 +105,22 @@ export async function prepareRelease(
       .map((l) => l.split(/\s+/).reverse() as [string, string]),
   );
   const set: ArtifactSet = currentArtifactSet(wasmDir);
-  const inconsistent = Object.entries(set.wasm).filter(([f, h]) => listed.get(f) !== h).map(([f]) => f);
+  const inconsistent = Object.entries(set.wasm)
+    .filter(([f, h]) => listed.get(f) !== h)
+    .map(([f]) => f);
   items.push(
     inconsistent.length
-      ? { item: "artifacts", ok: false, code: RELEASE.artifactsInconsistent, detail: `not the build's checksums.txt: ${inconsistent.join(", ")}; rebuild (npm run build:wasm)` }
-      : { item: "artifacts", ok: true, detail: `${Object.keys(set.evm).length} EVM + ${Object.keys(set.wasm).length} wasm, set ${set.digest.slice(0, 12)}` },
+      ? {
+          item: "artifacts",
+          ok: false,
+          code: RELEASE.artifactsInconsistent,
+          detail: `not the build's checksums.txt: ${inconsistent.join(", ")}; rebuild (npm run build:wasm)`,
+        }
+      : {
+          item: "artifacts",
+          ok: true,
+          detail: `${Object.keys(set.evm).length} EVM + ${Object.keys(set.wasm).length} wasm, set ${set.digest.slice(0, 12)}`,
+        },
   );
   const versionOf = (c: string) => spec.component(c).version;
   const components = releaseComponents(plan, versionOf, set);
@@ -103,10 +130,19 @@ export async function prepareRelease(
   const targets = envList("VAGUS_RELEASE_NETWORKS", env) ?? [];
   for (const net of targets) {
     try {
-      const cfg = resolveConfig({ evmNetwork: net, evmUrl: evmUrlOf(net, env), env: { ...env, VAGUS_DRY_RUN: "1" }, requireKey: false });
+      const cfg = resolveConfig({
+        evmNetwork: net,
+        evmUrl: evmUrlOf(net, env),
+        env: { ...env, VAGUS_DRY_RUN: "1" },
+        requireKey: false,
+      });
       const sync = readSync(cfg);
       if (!sync) {
-        items.push({ item: `target ${net}`, ok: true, detail: `nothing deployed on ${net}+${cfg.wasm.name}: every component is new there` });
+        items.push({
+          item: `target ${net}`,
+          ok: true,
+          detail: `nothing deployed on ${net}+${cfg.wasm.name}: every component is new there`,
+        });
         continue;
       }
       const url = evmUrlOf(net, env, cfg.evm.urlEnv);
@@ -118,17 +154,34 @@ export async function prepareRelease(
       } finally {
         await Promise.all([evm.close(), wasm.close()]);
       }
-      items.push({ item: `target ${net}`, ok: true, detail: `deployment ${sync.deployment} on ${net}+${cfg.wasm.name} read` });
+      items.push({
+        item: `target ${net}`,
+        ok: true,
+        detail: `deployment ${sync.deployment} on ${net}+${cfg.wasm.name} read`,
+      });
     } catch (err) {
-      items.push({ item: `target ${net}`, ok: false, code: RELEASE.deployedUnreadable, detail: (err as Error).message.split("\n")[0] });
+      items.push({
+        item: `target ${net}`,
+        ok: false,
+        code: RELEASE.deployedUnreadable,
+        detail: (err as Error).message.split("\n")[0],
+      });
     }
   }
   if (deployed.length === 0)
-    items.push({ item: "versions", ok: true, detail: "no previous release and no target deployment: nothing to compare (first release)" });
-  for (const c of components) for (const d of deployed.filter((x) => x.component === c.name)) items.push(versionGate(c, d));
+    items.push({
+      item: "versions",
+      ok: true,
+      detail: "no previous release and no target deployment: nothing to compare (first release)",
+    });
+  for (const c of components)
+    for (const d of deployed.filter((x) => x.component === c.name)) items.push(versionGate(c, d));
 
   // Reports produced from exactly these artifacts.
-  const eqFile = path.resolve(root, env.VAGUS_EQUIVALENCE_REPORT ?? path.join("reports", "equivalence", "equivalence.json"));
+  const eqFile = path.resolve(
+    root,
+    env.VAGUS_EQUIVALENCE_REPORT ?? path.join("reports", "equivalence", "equivalence.json"),
+  );
   items.push(equivalenceGate(readJson<EquivalenceReport>(eqFile), path.relative(root, eqFile), set));
   items.push(predeployGate(readPredeployResults(dir), path.relative(root, predeployFile(dir)), set));
 
@@ -138,8 +191,17 @@ export async function prepareRelease(
   const invalid = await validateSbom(sbomText);
   items.push(
     invalid.length
-      ? { item: "SBOM", ok: false, code: RELEASE.sbomInvalid, detail: `not CycloneDX ${SBOM_SPEC.version}: ${invalid.slice(0, 3).join("; ")}` }
-      : { item: "SBOM", ok: true, detail: `CycloneDX ${SBOM_SPEC.version}, ${sbom.components.size} components, validated` },
+      ? {
+          item: "SBOM",
+          ok: false,
+          code: RELEASE.sbomInvalid,
+          detail: `not CycloneDX ${SBOM_SPEC.version}: ${invalid.slice(0, 3).join("; ")}`,
+        }
+      : {
+          item: "SBOM",
+          ok: true,
+          detail: `CycloneDX ${SBOM_SPEC.version}, ${sbom.components.size} components, validated`,
+        },
   );
 
   // Release notes with the dependency review.
@@ -166,9 +228,18 @@ export async function prepareRelease(
         cargo: cargoOutdated(root),
       },
     });
-    items.push({ item: "release notes", ok: true, detail: previousCommit ? `since ${previousCommit.slice(0, 12)}` : "first release (no previous manifest)" });
+    items.push({
+      item: "release notes",
+      ok: true,
+      detail: previousCommit ? `since ${previousCommit.slice(0, 12)}` : "first release (no previous manifest)",
+    });
   } catch (err) {
-    items.push({ item: "release notes", ok: false, code: RELEASE.notesFailed, detail: (err as Error).message.split("\n")[0] });
+    items.push({
+      item: "release notes",
+      ok: false,
+      code: RELEASE.notesFailed,
+      detail: (err as Error).message.split("\n")[0],
+    });
   }
 
   // Rollback plan: back to what runs now on each target.
@@ -176,16 +247,29 @@ export async function prepareRelease(
   const plan2 = rollbackPlan(pkg.version, commit, lines);
   const missingTargets = targets.length === 0;
   if (plan2.problems.length > 0)
-    items.push({ item: "rollback plan", ok: false, code: RELEASE.rollbackPlanFailed, detail: plan2.problems.slice(0, 3).join("; ") });
+    items.push({
+      item: "rollback plan",
+      ok: false,
+      code: RELEASE.rollbackPlanFailed,
+      detail: plan2.problems.slice(0, 3).join("; "),
+    });
   else
     items.push({
       item: "rollback plan",
       ok: true,
-      detail: missingTargets ? "no target network named (VAGUS_RELEASE_NETWORKS): the plan lists none" : `${lines.length} commands`,
+      detail: missingTargets
+        ? "no target network named (VAGUS_RELEASE_NETWORKS): the plan lists none"
+        : `${lines.length} commands`,
     });
 
   const ok = items.every((i) => i.ok);
-  atomicWriteJson(path.join(dir, "gates.json"), { generatedAt: new Date().toISOString(), commit, ok, artifactSet: set, items });
+  atomicWriteJson(path.join(dir, "gates.json"), {
+    generatedAt: new Date().toISOString(),
+    commit,
+    ok,
+    artifactSet: set,
+    items,
+  });
   if (!ok) return { ok, items, dir };
 
   atomicWrite(path.join(dir, "sbom.cdx.json"), sbomText);
@@ -196,17 +280,32 @@ export async function prepareRelease(
     created: new Date().toISOString(),
     git: { commit, branch: git(root, ["rev-parse", "--abbrev-ref", "HEAD"]), dirty },
     artifacts: {
-      wasm: Object.entries(set.wasm).map(([f, h]) => ({ file: `artifacts/wasm/${f}`, bytes: readFileSync(path.join(wasmDir, f)).length, sha256: h })),
+      wasm: Object.entries(set.wasm).map(([f, h]) => ({
+        file: `artifacts/wasm/${f}`,
+        bytes: readFileSync(path.join(wasmDir, f)).length,
+        sha256: h,
+      })),
       evm: Object.entries(set.evm).map(([contract, h]) => ({ contract, creationKeccak256: h })),
     },
     artifactSet: set,
     components: Object.fromEntries(
       components.map((c): [string, ManifestComponent] => [
         c.name,
-        { version: c.version, evmContract: c.evmContract, evmCreationKeccak256: c.evmCreation, wasmArtifact: c.wasmArtifact, wasmSha256: c.wasmSha256 },
+        {
+          version: c.version,
+          evmContract: c.evmContract,
+          evmCreationKeccak256: c.evmCreation,
+          wasmArtifact: c.wasmArtifact,
+          wasmSha256: c.wasmSha256,
+        },
       ]),
     ),
-    sbom: { file: "sbom.cdx.json", format: `CycloneDX ${SBOM_SPEC.version} JSON`, sha256: sbomSha, components: sbom.components.size },
+    sbom: {
+      file: "sbom.cdx.json",
+      format: `CycloneDX ${SBOM_SPEC.version} JSON`,
+      sha256: sbomSha,
+      components: sbom.components.size,
+    },
     spec: { sha256: sha256Hex(readFileSync(path.join(root, "spec", "common.json"))) },
   };
   atomicWriteJson(path.join(dir, "manifest.json"), manifest);
@@ -216,7 +315,9 @@ export async function prepareRelease(
   );
   atomicWrite(path.join(dir, "NOTES.md"), notes ?? "");
   atomicWrite(path.join(dir, "ROLLBACK.md"), plan2.text);
-  log(`prepare-deployment: wrote ${path.relative(process.cwd(), dir) || "."}/{manifest.json,sbom.cdx.json,checksums.txt,NOTES.md,ROLLBACK.md}`);
+  log(
+    `prepare-deployment: wrote ${path.relative(process.cwd(), dir) || "."}/{manifest.json,sbom.cdx.json,checksums.txt,NOTES.md,ROLLBACK.md}`,
+  );
   return { ok, items, dir };
 }
 

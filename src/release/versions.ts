@@ -45,7 +45,9 @@ function constantOf(component: string): string {
 /** Every component of the spec with its version, sorted by component name. */
 export function componentVersions(specDir = SPEC_DIR): ComponentVersion[] {
   const out: ComponentVersion[] = [];
-  for (const file of readdirSync(specDir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(specDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const data = JSON.parse(readFileSync(path.join(specDir, file), "utf8")) as Record<string, unknown>;
     if (typeof data.component !== "string") continue;
     const version = data.version;
@@ -82,7 +84,8 @@ const HEADER = "Generated from the `version` of each spec/*.json component file 
 
 export function renderSolidity(versions: ComponentVersion[]): string {
   const lines = versions.map(
-    (v) => `    /// @notice ${v.component} (spec/${v.file}).\n    string internal constant ${v.constant} = "${v.version}";`,
+    (v) =>
+      `    /// @notice ${v.component} (spec/${v.file}).\n    string internal constant ${v.constant} = "${v.version}";`,
   );
   return `// SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
@@ -145,7 +148,11 @@ export async function wasmDeployedVersion(
 }
 
 /** `version()` of a deployed EVM contract (`contract`: its artifact name, for the ABI). */
-export async function evmDeployedVersion(chain: EvmChain, contract: string, address: string): Promise<string | undefined> {
+export async function evmDeployedVersion(
+  chain: EvmChain,
+  contract: string,
+  address: string,
+): Promise<string | undefined> {
   try {
     const v = await evmView(chain, contract, address, "version");
     return typeof v === "string" ? v : undefined;
