@@ -9,7 +9,9 @@ import { subtask, task, type HardhatUserConfig } from "hardhat/config";
 import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
+import "./tasks/access";
 import "./tasks/equivalence";
+import "./tasks/governance";
 import "./tasks/monitor";
 import "./tasks/check";
 
