@@ -301,7 +301,7 @@ export class Exporter {
     try {
       const r = readCheckReport(dir);
       if (!r) return;
-      this.metrics.checkLastRun.set(r.time);
+      this.metrics.checkLastRun.set({ pair: r.pair }, r.time);
       for (const kind of CHECK_KINDS) this.metrics.checkFailures.set({ kind }, r.failures[kind] ?? 0);
     } catch (err) {
       this.log(`monitor: cannot read the last vagus:check report: ${(err as Error).message}`);

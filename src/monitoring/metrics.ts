@@ -181,8 +181,8 @@ export function createMetrics(registry: Registry = new Registry()) {
     // --- the daily check (vagus:check's last report) ---------------------------------------
     checkLastRun: gauge(
       "vagus_check_last_run_timestamp_seconds",
-      "When `vagus:check` last ran on this deployment (unix seconds; absent before the first run).",
-      [],
+      "When `vagus:check` last ran on this deployment (unix seconds; no sample before the first run).",
+      ["pair"],
     ),
     checkFailures: gauge(
       "vagus_check_failures",
