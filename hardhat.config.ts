@@ -10,10 +10,12 @@ import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
 import "./tasks/backup";
+import "./tasks/access";
 import "./tasks/equivalence";
 import "./tasks/emergency";
 import "./tasks/governance";
 import "./tasks/monitor";
+import "./tasks/check";
 
 /**
  * The one compiler version of the project. It comes from the npm package `solc` (pinned

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {IANSStateManager} from "./interfaces/IANSStateManager.sol";
 import {IReflexArc} from "./interfaces/IReflexArc.sol";
 import {ReflexNotify} from "./libraries/ReflexNotify.sol";
@@ -337,6 +338,11 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         unchecked {
             return x < type(uint32).max ? x + 1 : x;
         }
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.ANS_STATE_MANAGER;
     }
 
     /// @dev spec/ans.json roles: ADMIN, GUARDIAN, ORACLE.

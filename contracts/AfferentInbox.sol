@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {IAfferentInbox} from "./interfaces/IAfferentInbox.sol";
 import {IReflexArc} from "./interfaces/IReflexArc.sol";
 import {CanonicalCbor} from "./libraries/CanonicalCbor.sol";
@@ -212,6 +213,11 @@ contract AfferentInbox is VagusAccessFrame, IAfferentInbox {
             sstore(add(slot, 1), word1)
             sstore(add(slot, 2), word2)
         }
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.AFFERENT_INBOX;
     }
 
     /// @dev spec/afferent-inbox.json roles: ADMIN, GUARDIAN, ATTESTOR.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {IAfferentInbox} from "./interfaces/IAfferentInbox.sol";
 import {IANSStateManager} from "./interfaces/IANSStateManager.sol";
 import {ICapabilityIssuer} from "./interfaces/ICapabilityIssuer.sol";
@@ -484,6 +485,11 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         $.maxTtl = c.maxTtl;
         $.maxNonceStep = c.maxNonceStep;
         emit ConfigSet(c.maxTtl, c.maxNonceStep);
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.CAPABILITY_ISSUER;
     }
 
     /// @dev spec/capability-issuer.json roles: ADMIN, GUARDIAN, PLANNER, REVOKER, REPORTER.

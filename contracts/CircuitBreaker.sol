@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {ICircuitBreaker} from "./interfaces/ICircuitBreaker.sol";
 import {BreakerMachine} from "./libraries/BreakerMachine.sol";
 
@@ -262,6 +263,11 @@ contract CircuitBreaker is VagusAccessFrame, ICircuitBreaker {
         if (c.successThreshold == 0 || c.successThreshold > c.halfOpenMaxProbes) {
             revert InvalidSuccessThreshold(c.successThreshold, c.halfOpenMaxProbes);
         }
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.CIRCUIT_BREAKER;
     }
 
     /// @dev spec/circuit-breaker.json roles: ADMIN, GUARDIAN, CONSUMER, REPORTER.

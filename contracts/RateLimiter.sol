@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {IRateLimiter} from "./interfaces/IRateLimiter.sol";
 import {PairHeader} from "./libraries/PairHeader.sol";
 import {SlidingWindow} from "./libraries/SlidingWindow.sol";
@@ -221,6 +222,11 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         if (config.window > MAX_WINDOW) revert WindowTooLong(config.window);
         if (config.buckets == 0 || config.buckets > MAX_BUCKETS) revert InvalidBucketCount(config.buckets);
         if (config.window % config.buckets != 0) revert WindowNotDivisible(config.window, config.buckets);
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.RATE_LIMITER;
     }
 
     /// @dev spec/rate-limiter.json roles: ADMIN, GUARDIAN, CONSUMER.

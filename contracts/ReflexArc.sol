@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {IAfferentInbox} from "./interfaces/IAfferentInbox.sol";
 import {ICapabilityIssuer} from "./interfaces/ICapabilityIssuer.sol";
 import {IReflexArc} from "./interfaces/IReflexArc.sol";
@@ -165,6 +166,11 @@ contract ReflexArc is VagusAccessFrame, IReflexArc {
         if (c.riskPpm > MAX_RISK_PPM) revert InvalidRiskThreshold(c.riskPpm);
         _s().config = c;
         emit ConfigSet(c.cooldown, c.riskPpm, c.forceMilliN, c.velocityMilliMps, c.temperatureMilliC);
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.REFLEX_ARC;
     }
 
     /// @dev spec/reflex-arc.json roles: ADMIN, GUARDIAN, NOTIFIER.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "./common/VagusAccessFrame.sol";
+import {VagusVersions} from "./common/VagusVersions.sol";
 import {IVagalBrake} from "./interfaces/IVagalBrake.sol";
 import {CanonicalCbor} from "./libraries/CanonicalCbor.sol";
 
@@ -208,6 +209,11 @@ contract VagalBrake is VagusAccessFrame, IVagalBrake {
             mstore(add(b, 32), packed)
         }
         return string(b);
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure virtual override returns (string memory) {
+        return VagusVersions.VAGAL_BRAKE;
     }
 
     /// @dev spec/vagal-brake.json roles: ADMIN, GUARDIAN.

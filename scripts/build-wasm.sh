@@ -23,7 +23,7 @@
 # Usage: scripts/build-wasm.sh [--no-schema]
 # Env:   CARGO_TARGET_DIR   native target dir (default <repo>/target)
 #        WASM_TARGET_DIR    wasm target dir (default $CARGO_TARGET_DIR/wasm)
-#        WASM_MAX_BYTES     size limit per artifact (default 307200 = 300 KiB)
+#        WASM_MAX_BYTES     size limit per artifact (default 327680 = 320 KiB, docs/decisions/0042)
 #        WASM_CARGO / WASM_RUSTC  toolchain for the wasm build (default /usr/bin/...)
 #        COSMWASM_CHECK     cosmwasm-check binary (default: PATH, then ~/.cargo/bin)
 set -euo pipefail
@@ -48,7 +48,7 @@ case "$NATIVE_TARGET_DIR" in /*) ;; *) NATIVE_TARGET_DIR="$ROOT/$NATIVE_TARGET_D
 WASM_TARGET_DIR="${WASM_TARGET_DIR:-$NATIVE_TARGET_DIR/wasm-ia}"
 WASM_CARGO="${WASM_CARGO:-/usr/bin/cargo}"
 WASM_RUSTC="${WASM_RUSTC:-/usr/bin/rustc}"
-WASM_MAX_BYTES="${WASM_MAX_BYTES:-307200}"
+WASM_MAX_BYTES="${WASM_MAX_BYTES:-327680}"
 ARTIFACTS="$ROOT/artifacts/wasm"
 SCHEMA_DIR="$ROOT/schema"
 STAMPS="$WASM_TARGET_DIR/vagus-stamps"

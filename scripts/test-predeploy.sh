@@ -4,20 +4,26 @@
 # them. Each is an existing npm script; a missing one is a failure, not a skip.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-passed=0; failed=0
+# The results, with the checksums of the artifacts the suites ran on, go to
+# release/predeploy.json (scripts/record-predeploy.ts), which `npm run prepare-deployment`
+# requires green and from the same artifacts.
+passed=0; failed=0; results=()
+record() { npx ts-node --transpile-only scripts/record-predeploy.ts "$@"; }
+record before
 stage() {
-  local name="$1"; shift
+  local id="$1" name="$2"; shift 2
   printf '\n=== predeploy: %s ===\n' "$name"
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "--- predeploy: $name FAILED"; fi
+  if "$@"; then passed=$((passed + 1)); results+=("$id=0"); else failed=$((failed + 1)); results+=("$id=1"); echo "--- predeploy: $name FAILED"; fi
 }
 has_script() { node -e "process.exit(require('./package.json').scripts[process.argv[1]] ? 0 : 1)" "$1"; }
 run_script() {
   if has_script "$1"; then npm run --silent "$1"; else echo "npm script '$1' does not exist (it belongs to the equivalence work, h-eq)"; return 1; fi
 }
-stage "unit + conformance, EVM (hardhat)" run_script test:evm
-stage "unit + conformance + invariants, CosmWasm (cargo)" run_script test:wasm
-if has_script test:invariants; then stage "invariant campaigns" run_script test:invariants; fi
-stage "equivalence (both stacks, same scenarios)" run_script test:equivalence
+stage evm "unit + conformance, EVM (hardhat)" run_script test:evm
+stage wasm "unit + conformance + invariants, CosmWasm (cargo)" run_script test:wasm
+if has_script test:invariants; then stage invariants "invariant campaigns" run_script test:invariants; fi
+stage equivalence "equivalence (both stacks, same scenarios)" run_script test:equivalence
+record after "${results[@]}"
 echo
 echo "predeploy: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -40,6 +40,10 @@ async function equivalence(args: EquivalenceArgs, hre: HardhatRuntimeEnvironment
   };
   if (hre.network.name !== "hardhat") throw new Error("vagus:equivalence runs on the embedded chains: drop --network");
   eq.ensureEngineBinary(log);
+  // The build this run compares, taken before it starts: the release gate refuses a report
+  // whose artifacts are not the ones being released.
+  const { currentArtifactSet } = await import("../src/release/artifacts");
+  const artifactSet = currentArtifactSet();
   const started = Date.now();
   const net = await eq.startDevnet({ evmProvider: hre.network.provider });
   try {
@@ -106,6 +110,7 @@ async function equivalence(args: EquivalenceArgs, hre: HardhatRuntimeEnvironment
     if (args.adversarialSteps > 0 && !campaigns.some((c) => c.failure))
       await campaign("adversarial", args.adversarialSteps, seed);
     const report = eq.buildReport(results, campaigns, Date.now() - started);
+    report.artifactSet = artifactSet;
     const written = eq.writeReport(report, args.out);
     log(`report: ${path.relative(process.cwd(), written.md)}, ${path.relative(process.cwd(), written.json)}`);
     const missing = results.filter((r) => r.verdict === "error");

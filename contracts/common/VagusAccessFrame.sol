@@ -110,6 +110,15 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         _unpause();
     }
 
+    // ───────────────────────────── version ─────────────────────────────
+
+    /// @notice The release version of the code behind this proxy: the `version` of the
+    /// component's spec file, the same string its CosmWasm twin records in cw2.
+    /// @return The semver string (`"0.1.0"`).
+    function version() external pure returns (string memory) {
+        return _version();
+    }
+
     // ───────────────────────────── internals ─────────────────────────────
 
     /// @dev Grants `ADMIN` to `admin` and nothing else.
@@ -121,6 +130,9 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         _requireAddress(admin);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
+
+    /// @dev The contract's release version (`VagusVersions.<COMPONENT>`).
+    function _version() internal pure virtual returns (string memory);
 
     /// @dev Whether `role` belongs to this contract's fixed role set (its spec `roles`).
     function _isKnownRole(bytes32 role) internal pure virtual returns (bool);

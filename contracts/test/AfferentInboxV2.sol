@@ -6,9 +6,8 @@ import {AfferentInbox} from "../AfferentInbox.sol";
 /// @title AfferentInboxV2 (test only)
 /// @notice An upgrade target for the frame's upgrade tests. Not part of the protocol.
 contract AfferentInboxV2 is AfferentInbox {
-    /// @notice The implementation's version.
-    /// @return Always 2.
-    function version() external pure returns (uint256) {
-        return 2;
+    /// @dev A release version above every V1's, so upgrade tests see `version()` change.
+    function _version() internal pure override returns (string memory) {
+        return "2.0.0";
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {VagusAccessFrame} from "../common/VagusAccessFrame.sol";
+import {VagusVersions} from "../common/VagusVersions.sol";
 import {ICircuitBreaker} from "../interfaces/ICircuitBreaker.sol";
 import {BreakerMachine} from "../libraries/BreakerMachine.sol";
 
@@ -25,6 +26,11 @@ contract CircuitBreakerBadLayoutV2 is VagusAccessFrame {
     /// @return The first config field.
     function failureThreshold() external view returns (uint32) {
         return _s().config.failureThreshold;
+    }
+
+    /// @dev This contract's release version (spec `version`, generated into VagusVersions).
+    function _version() internal pure override returns (string memory) {
+        return VagusVersions.CIRCUIT_BREAKER;
     }
 
     function _isKnownRole(bytes32) internal pure override returns (bool) {

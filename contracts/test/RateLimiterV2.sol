@@ -21,10 +21,9 @@ contract RateLimiterV2 is RateLimiter {
         _v2().marker = marker_;
     }
 
-    /// @notice The implementation's version.
-    /// @return Always 2.
-    function version() external pure returns (uint256) {
-        return 2;
+    /// @dev A release version above every V1's, so upgrade tests see `version()` change.
+    function _version() internal pure override returns (string memory) {
+        return "2.0.0";
     }
 
     /// @notice The value given to `initializeV2`.

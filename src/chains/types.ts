@@ -147,6 +147,9 @@ export interface WasmChain {
   migrate(req: MigrateRequest): Promise<WasmTxResult>;
   /** The contract's chain-level record, or undefined when no contract lives at `address`. */
   contractInfo(address: string): Promise<ContractInfo | undefined>;
+  /** The raw value under `key` in the contract's storage, or null when unset (how cw2's
+   *  `contract_info` record is read: the contracts have no message for it). */
+  queryRaw(contract: string, key: Uint8Array): Promise<Uint8Array | null>;
   /** The code already on chain with this checksum (lowest code id), if any. */
   findCode(checksum: string): Promise<StoredCode | undefined>;
   /** The checksum (lowercase hex) of a stored code; rejects with `not_found` when none. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { atomicWriteJson } from "./fsx";
+import { atomicWrite } from "./fsx";
 import type { Journal } from "./journal";
 
 /**
@@ -50,12 +50,18 @@ function same(a: BookRecord, b: BookRecord): boolean {
   return a.address === b.address && a.implementation === b.implementation && a.codeId === b.codeId;
 }
 
-/** Folds every outcome with a `record` for `network` into an address book. */
+/**
+ * Folds every outcome with a `record` for `network` into an address book. The result is a
+ * function of the journal alone (`updated` is the time of the last outcome folded in), so
+ * `vagus:check` can re-derive a book and compare it with the file byte for byte.
+ */
 export function deriveBook(journal: Journal, network: string, stack: "evm" | "wasm", chainId: string): AddressBook {
   const contracts: Record<string, BookEntry> = {};
+  let updated = "";
   for (const e of journal.outcomes()) {
     const d = e.data as Partial<RecordData> | undefined;
     if (!d?.record || !d.name || d.network !== network) continue;
+    updated = e.time;
     const rec: BookRecord = { ...d.record, deployment: e.deployment, time: d.record.time ?? e.time };
     const cur = contracts[d.name];
     if (!cur) {
@@ -74,7 +80,7 @@ export function deriveBook(journal: Journal, network: string, stack: "evm" | "wa
     const history = changed && !same(cur, merged) ? [...cur.history, stripHistory(cur)] : cur.history;
     contracts[d.name] = { ...merged, history };
   }
-  return { network, chainId, stack, updated: new Date().toISOString(), contracts };
+  return { network, chainId, stack, updated, contracts };
 }
 
 function stripHistory(e: BookEntry): BookRecord {
@@ -88,8 +94,13 @@ export function bookPath(root: string, network: string): string {
 
 export function writeBook(root: string, book: AddressBook): string {
   const file = bookPath(root, book.network);
-  atomicWriteJson(file, book);
+  atomicWrite(file, bookText(book));
   return file;
+}
+
+/** The text `writeBook` writes for `book`. */
+export function bookText(book: AddressBook): string {
+  return `${JSON.stringify(book, null, 2)}\n`;
 }
 
 export function readBook(root: string, network: string): AddressBook | undefined {

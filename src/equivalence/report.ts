@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import type { ArtifactSet } from "../release/artifacts";
 import type { CampaignResult } from "./campaign";
 import type { ScenarioResult } from "./runner";
 import type { DeployedComponent } from "./stacks";
@@ -34,6 +35,9 @@ export interface EquivalenceReport {
   totals: { scenarios: number; passed: number; steps: number; campaignSteps: number; stepsPerSecond?: number };
   /** component → transition or outcome → count, over scenarios and campaigns. */
   coverage: Record<string, Record<string, number>>;
+  /** The whole build the run used (src/release/artifacts.ts): the release gate compares it
+   *  with the artifacts being released, so a report of another build is refused. */
+  artifactSet?: ArtifactSet;
 }
 
 function addArtifacts(report: EquivalenceReport, evm: DeployedComponent[], wasm: DeployedComponent[]): void {

@@ -66,7 +66,11 @@ export class MissingArtifactError extends Error {
 }
 
 /** The result object of an operation (spec/README.md "Return values"), from per-return values. */
-function resultObject(c: Component, returns: SpecField[], value: (r: SpecField, i: number) => Canon): Canon | null {
+export function resultObject(
+  c: Component,
+  returns: SpecField[],
+  value: (r: SpecField, i: number) => Canon,
+): Canon | null {
   if (returns.length === 0) return null;
   if (returns.length === 1 && c.isStruct(returns[0].type)) return value(returns[0], 0);
   const out: Record<string, Canon> = {};

@@ -35,6 +35,8 @@ export interface MonitoredDeployment {
   evm: { network: string; chainId: string; contracts: MonitoredContract[]; startBlock: number };
   wasm: { network: string; chainId: string; rpc: string; contracts: MonitoredContract[]; startHeight: number };
   params: MonitoredParams[];
+  /** deployments/<pair>/: where `vagus:check` leaves its last report (exported as metrics). */
+  pairDir?: string;
 }
 
 export class DeploymentNotFoundError extends Error {
@@ -107,6 +109,7 @@ export function loadMonitoredDeployment(
   }
   return {
     deployment: sync.deployment,
+    pairDir: cfg.pairDir,
     evm: { network: sync.evm.network, chainId: sync.evm.chainId, contracts: e.contracts, startBlock: e.start },
     wasm: {
       network: sync.wasm.network,

@@ -15,6 +15,7 @@ import {
   toWasm,
   type Canon,
 } from "../equivalence";
+import { CHECK_KINDS, readCheckReport } from "../release/check-report";
 import { fromJson, type Canonical, type Spec } from "../spec";
 import type { MonitoredDeployment } from "./deployment";
 import { ChainIngest, type CapOptions } from "./ingest";
@@ -293,10 +294,25 @@ export class Exporter {
     m.hashMatch.set({ component: "metrics" }, metrics ? 1 : 0);
   }
 
+  /** The last `vagus:check` report of the deployment, as gauges (a run between polls shows at the next). */
+  exportCheckReport(): void {
+    const dir = this.opts.deployment.pairDir;
+    if (!dir) return;
+    try {
+      const r = readCheckReport(dir);
+      if (!r) return;
+      this.metrics.checkLastRun.set({ pair: r.pair }, r.time);
+      for (const kind of CHECK_KINDS) this.metrics.checkFailures.set({ kind }, r.failures[kind] ?? 0);
+    } catch (err) {
+      this.log(`monitor: cannot read the last vagus:check report: ${(err as Error).message}`);
+    }
+  }
+
   /** One poll of both chains and the cross-chain checks. */
   async pollOnce(): Promise<void> {
     await Promise.all([this.pollChain("evm"), this.pollChain("wasm")]);
     await this.crossCheck();
+    this.exportCheckReport();
   }
 
   /** Polls now and then every `pollMs` until `stop`. */

@@ -178,6 +178,17 @@ export function createMetrics(registry: Registry = new Registry()) {
       ["chain"],
     ),
     errors: counter("vagus_exporter_poll_errors_total", "Failed polls (node unreachable, RPC error).", ["chain"]),
+    // --- the daily check (vagus:check's last report) ---------------------------------------
+    checkLastRun: gauge(
+      "vagus_check_last_run_timestamp_seconds",
+      "When `vagus:check` last ran on this deployment (unix seconds; no sample before the first run).",
+      ["pair"],
+    ),
+    checkFailures: gauge(
+      "vagus_check_failures",
+      "Failed items of the last `vagus:check`, by kind (verify, access, sync, journal, books, drift).",
+      ["kind"],
+    ),
   };
   return m;
 }

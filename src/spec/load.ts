@@ -71,6 +71,8 @@ export class Component {
   readonly file: string;
   readonly evmContract: string;
   readonly wasmContract: string;
+  /** Release version of the component's code (EVM `version()`, cw2), src/release/versions.ts. */
+  readonly version: string;
   readonly roles: readonly Role[];
   readonly constants: Readonly<Record<string, number>>;
   /** Denial codes of other components this one reports (the issuer's `IssueDenied.code`). */
@@ -95,6 +97,7 @@ export class Component {
     this.file = file;
     this.evmContract = data.evmContract;
     this.wasmContract = data.wasmContract;
+    this.version = data.version;
     this.roles = data.roles.map((key) => {
       const own = data.roleDefs?.[key];
       return own ? roleOf(key, own) : spec.role(key);

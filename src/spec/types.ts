@@ -104,6 +104,8 @@ export interface ComponentFile {
   component: string;
   evmContract: string;
   wasmContract: string;
+  /** The release version of this component's code (semver): the EVM `version()` and the cw2 version. */
+  version: string;
   roles: RoleKey[];
   /** Roles only this component defines (the timelock's), same shape as common.json roles. */
   roleDefs?: Record<RoleKey, SpecRoleDef>;

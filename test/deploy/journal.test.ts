@@ -4,9 +4,10 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { deriveBook } from "../../src/deployment/address-book";
+import { bookText, deriveBook } from "../../src/deployment/address-book";
 import { LockFile, atomicWriteJson } from "../../src/deployment/fsx";
-import { Journal } from "../../src/deployment/journal";
+import { GENESIS_HASH, Journal, verifyJournalText } from "../../src/deployment/journal";
+import { createHash } from "node:crypto";
 
 describe("deploy journal, lock and address book", () => {
   let dir: string;
@@ -100,5 +101,90 @@ describe("deploy journal, lock and address book", () => {
     expect(e.tx).to.equal("0xt3");
     expect(e.history).to.have.length(1);
     expect(e.history[0]).to.include({ implementation: "0xI1", address: "0xP", tx: "0xt2", block: 4, deployment: "d1" });
+  });
+
+  describe("hash chain (append-only journal)", () => {
+    const sha = (t: string) => createHash("sha256").update(t).digest("hex");
+    function chained(file: string): string[] {
+      const j = Journal.open(file);
+      j.append({ deployment: "d", phase: "begin", data: { big: 12345678901234567890n } });
+      j.append({
+        deployment: "d",
+        phase: "result",
+        step: "s1",
+        network: "n",
+        data: { record: { address: "0xa" }, name: "A", network: "n" },
+      });
+      j.append({ deployment: "d", phase: "complete" });
+      return readFileSync(file, "utf8").split("\n").filter(Boolean);
+    }
+
+    it("each line carries the previous line's hash (zeros first) and a sha256 of its own content", () => {
+      const file = path.join(dir, "journal.jsonl");
+      const lines = chained(file).map((l) => JSON.parse(l) as { prev: string; hash: string; seq: number });
+      expect(lines[0].prev).to.equal("0".repeat(64));
+      expect(GENESIS_HASH).to.equal("0".repeat(64));
+      expect(lines[1].prev).to.equal(lines[0].hash);
+      expect(lines[2].prev).to.equal(lines[1].hash);
+      // Recomputed here from the definition: sha256(prev + "\n" + the line's JSON without hash).
+      const raw = readFileSync(file, "utf8").split("\n")[1];
+      const withoutHash = raw.replace(/,"hash":"[0-9a-f]{64}"}$/, "}");
+      expect(lines[1].hash).to.equal(sha(`${lines[1].prev}\n${withoutHash}`));
+      expect(verifyJournalText(readFileSync(file, "utf8"))).to.deep.equal({ problems: [], entries: 3, chained: 3 });
+    });
+
+    it("an edited line, a re-hashed edited line, a deleted line and a reordered pair are each detected", () => {
+      const file = path.join(dir, "journal.jsonl");
+      const lines = chained(file);
+      const edited = [...lines];
+      edited[1] = edited[1].replace('"0xa"', '"0xb"');
+      expect(verifyJournalText(edited.join("\n")).problems.join("; ")).to.match(
+        /line 2: content does not match its hash/,
+      );
+
+      const rehashed = [...lines];
+      const e = JSON.parse(rehashed[1].replace('"0xa"', '"0xb"')) as Record<string, unknown>;
+      delete e.hash;
+      e.hash = sha(`${String(e.prev)}\n${JSON.stringify(e)}`);
+      rehashed[1] = JSON.stringify(e);
+      const r = verifyJournalText(rehashed.join("\n")).problems.join("; ");
+      expect(r).to.match(/line 3: prev/);
+      expect(r).not.to.match(/line 2/);
+
+      expect(verifyJournalText([lines[0], lines[2]].join("\n")).problems.join("; ")).to.match(
+        /line 2: seq 3, expected 2/,
+      );
+      expect(verifyJournalText([lines[0], lines[2], lines[1]].join("\n")).problems).to.have.length.greaterThan(1);
+    });
+
+    it("an old journal without hashes still reads; appending chains from the sha256 of its last raw line", () => {
+      const file = path.join(dir, "journal.jsonl");
+      const old = [
+        '{"seq":1,"time":"2026-01-01T00:00:00.000Z","deployment":"d","phase":"begin"}',
+        '{"seq":2,"time":"2026-01-01T00:00:01.000Z","deployment":"d","phase":"complete"}',
+      ];
+      writeFileSync(file, old.join("\n") + "\n");
+      const j = Journal.open(file);
+      expect(j.entries).to.have.length(2);
+      const next = j.append({ deployment: "e", phase: "begin" });
+      expect(next.prev).to.equal(sha(old[1]));
+      const text = readFileSync(file, "utf8");
+      expect(verifyJournalText(text)).to.deep.equal({ problems: [], entries: 3, chained: 1 });
+      // An unchained line after the chain started is a replaced or inserted line.
+      writeFileSync(file, text + '{"seq":4,"time":"x","deployment":"e","phase":"complete"}\n');
+      expect(verifyJournalText(readFileSync(file, "utf8")).problems.join()).to.match(
+        /line 4: no hash after the hash chain started/,
+      );
+    });
+
+    it("address books are a function of the journal: derived twice, byte-identical; `updated` is the last record's time", () => {
+      const file = path.join(dir, "journal.jsonl");
+      chained(file);
+      const a = bookText(deriveBook(Journal.open(file), "n", "evm", "31337"));
+      const b = bookText(deriveBook(Journal.open(file), "n", "evm", "31337"));
+      expect(a).to.equal(b);
+      const result = Journal.open(file).entries[1];
+      expect((JSON.parse(a) as { updated: string }).updated).to.equal(result.time);
+    });
   });
 });

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import { expect } from "chai";
 
 import { Exporter } from "../../src/monitoring/exporter";
+import { checkReportOf, writeCheckReport } from "../../src/release/check";
 import { loadSpec } from "../../src/spec";
 import { deployment, StubEvm, StubWasm, wasmEvent } from "./stub-chains";
 
@@ -127,6 +132,45 @@ function exporter(evm: StubEvm, wasm: StubWasm, finality = { evm: 0, wasm: 0 }, 
 
 describe("monitoring exporter: rebuild from history, follow, nothing lost or doubled", function () {
   this.timeout(60_000);
+
+  it("the last vagus:check report of the deployment is served as its run time and failures by kind, updated at the next poll", async () => {
+    const evm = new StubEvm();
+    const wasm = new StubWasm();
+    const pairDir = mkdtempSync(path.join(tmpdir(), "vagus-check-metrics-"));
+    try {
+      const x = new Exporter({ deployment: { ...deployment(), pairDir }, evm: evm.chain(), wasm: wasm.chain(), spec });
+      await x.pollOnce();
+      // No report yet: the run-time gauge has no sample, so the overdue alert cannot misfire on 0.
+      expect(
+        (await x.metrics.registry.getSingleMetric("vagus_check_last_run_timestamp_seconds")!.get()).values,
+      ).to.deep.equal([]);
+      const fail = checkReportOf(
+        "p",
+        "d",
+        [
+          { kind: "journal", item: "j", ok: false, detail: "" },
+          { kind: "sync", item: "s", ok: false, detail: "" },
+          { kind: "sync", item: "t", ok: false, detail: "" },
+        ],
+        new Date(1_700_000_000_000),
+      );
+      writeCheckReport(pairDir, fail);
+      await x.pollOnce();
+      expect(await sum(x, "vagus_check_last_run_timestamp_seconds", { pair: "p" })).to.equal(1_700_000_000);
+      expect(await sum(x, "vagus_check_failures", { kind: "sync" })).to.equal(2);
+      expect(await sum(x, "vagus_check_failures", { kind: "journal" })).to.equal(1);
+      expect(await sum(x, "vagus_check_failures", { kind: "verify" })).to.equal(0);
+      writeCheckReport(
+        pairDir,
+        checkReportOf("p", "d", [{ kind: "sync", item: "s", ok: true, detail: "" }], new Date(1_700_086_400_000)),
+      );
+      await x.pollOnce();
+      expect(await sum(x, "vagus_check_failures", { kind: "sync" })).to.equal(0);
+      expect(await sum(x, "vagus_check_last_run_timestamp_seconds", { pair: "p" })).to.equal(1_700_086_400);
+    } finally {
+      rmSync(pairDir, { recursive: true, force: true });
+    }
+  });
 
   it("a backfill from the deployment block counts each event once: totals equal the events put on the chains", async () => {
     const evm = new StubEvm();

@@ -199,6 +199,7 @@ export class StubWasm {
     const notServed = () => Promise.reject(new Error("stub"));
     return {
       backend: "node",
+      queryRaw: notServed,
       height: () => fail() ?? Promise.resolve(this.height_),
       block: () =>
         fail() ??

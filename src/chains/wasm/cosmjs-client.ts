@@ -471,6 +471,31 @@ export class CosmjsChain implements WasmChain {
     }
   }
 
+  async queryRaw(contract: string, key: Uint8Array): Promise<Uint8Array | null> {
+    try {
+      return await this.anyClient().queryContractRaw(contract, key);
+    } catch (err) {
+      throw this.decode("query_raw", (err as Error).message);
+    }
+  }
+
+  /** Every stored code (id, checksum lowercase hex, creator): what a recovery walks. */
+  async codes(): Promise<{ codeId: number; checksum: string; creator: string }[]> {
+    const codes = await this.anyClient().getCodes();
+    return codes.map((c) => ({ codeId: c.id, checksum: c.checksum.toLowerCase(), creator: c.creator }));
+  }
+
+  /** Addresses of the contracts whose current code is `codeId`. */
+  async contractsByCode(codeId: number): Promise<string[]> {
+    return [...(await this.anyClient().getContracts(codeId))];
+  }
+
+  /** A contract's code history, oldest first: instantiate, then each migrate. */
+  async codeHistory(address: string): Promise<{ operation: string; codeId: number; msg: unknown }[]> {
+    const h = await this.anyClient().getContractCodeHistory(address);
+    return h.map((e) => ({ operation: e.operation, codeId: e.codeId, msg: e.msg as unknown }));
+  }
+
   async balance(address: string, denom: string): Promise<bigint> {
     const c = await this.anyClient().getBalance(address, denom);
     return BigInt(c.amount);

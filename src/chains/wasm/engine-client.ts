@@ -300,6 +300,13 @@ export class EngineClient implements WasmChain {
     }
   }
 
+  async queryRaw(contract: string, key: Uint8Array): Promise<Uint8Array | null> {
+    const want = Buffer.from(key).toString("base64");
+    const entries = (await this.request("dump_storage", { contract })) as [string, string][];
+    const hit = entries.find(([k]) => k === want);
+    return hit ? new Uint8Array(Buffer.from(hit[1], "base64")) : null;
+  }
+
   async codeChecksum(codeId: number): Promise<string> {
     return ((await this.request("code_info", { code_id: codeId })) as { checksum: string }).checksum.toLowerCase();
   }

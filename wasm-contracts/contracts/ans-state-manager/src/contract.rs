@@ -26,8 +26,8 @@ use crate::state::{CONFIG, COUNTERS, EXECUTORS, GUARDS, REFLEX_ARC};
 
 /// cw2 contract name: `crates.io:vagus-ans-state-manager` (spec `wasmContract`).
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
-/// cw2 contract version (the crate version).
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// cw2 contract version: the `version` of the spec component file (`vagus_common::versions`).
+pub const CONTRACT_VERSION: &str = vagus_common::versions::ANS_STATE_MANAGER;
 
 /// The roles this contract defines (spec/ans.json `roles`).
 pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ORACLE]);

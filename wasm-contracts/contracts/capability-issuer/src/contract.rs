@@ -39,8 +39,8 @@ use crate::state::{
 
 /// cw2 contract name: `crates.io:vagus-capability-issuer` (spec `wasmContract`).
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
-/// cw2 contract version (the crate version).
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// cw2 contract version: the `version` of the spec component file (`vagus_common::versions`).
+pub const CONTRACT_VERSION: &str = vagus_common::versions::CAPABILITY_ISSUER;
 
 /// The roles this contract defines (spec/capability-issuer.json `roles`).
 pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, PLANNER, REVOKER, REPORTER]);

@@ -23,8 +23,8 @@ use crate::window::Ring;
 
 /// cw2 contract name: `crates.io:vagus-rate-limiter` (spec `wasmContract`).
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
-/// cw2 contract version (the crate version).
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// cw2 contract version: the `version` of the spec component file (`vagus_common::versions`).
+pub const CONTRACT_VERSION: &str = vagus_common::versions::RATE_LIMITER;
 
 /// The roles this contract defines (spec/rate-limiter.json `roles`).
 pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER]);

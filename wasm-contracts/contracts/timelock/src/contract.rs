@@ -24,8 +24,8 @@ use crate::state::{self, DONE_TIMESTAMP, MIN_DELAY, OPEN_EXECUTOR, TIMESTAMPS};
 
 /// cw2 contract name: `crates.io:vagus-timelock` (spec `wasmContract`).
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
-/// cw2 contract version (the crate version).
-pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// cw2 contract version: the `version` of the spec component file (`vagus_common::versions`).
+pub const CONTRACT_VERSION: &str = vagus_common::versions::TIMELOCK;
 
 /// Schedules operations.
 pub const PROPOSER: &str = "proposer";

@@ -45,8 +45,15 @@ pub enum FrameExecuteMsg {
 /// The frame's queries, as the macro appends them to a contract's `QueryMsg`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameQueryMsg {
-    HasRole { role: String, account: String },
+    HasRole {
+        role: String,
+        account: String,
+    },
     Paused {},
+    RoleHolders {
+        start_after: Option<roles::RoleHolder>,
+        limit: Option<u32>,
+    },
 }
 
 /// A contract `ExecuteMsg` carrying the frame's variants (implemented by `frame_execute`).
@@ -102,6 +109,9 @@ pub fn query<M: FrameQuery>(deps: Deps, msg: M) -> Result<Binary, FrameError> {
         FrameQueryMsg::Paused {} => to_json_binary(&PausedResponse {
             paused: pause::is_paused(deps.storage)?,
         }),
+        FrameQueryMsg::RoleHolders { start_after, limit } => {
+            to_json_binary(&roles::query_role_holders(deps, start_after, limit)?)
+        }
     };
     Ok(reply?)
 }

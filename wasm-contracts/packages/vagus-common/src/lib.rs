@@ -20,6 +20,7 @@ pub mod pause;
 pub mod roles;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod versions;
 
 pub use cosmwasm_std;
 pub use vagus_frame_derive::{frame_execute, frame_query};

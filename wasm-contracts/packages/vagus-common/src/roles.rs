@@ -4,7 +4,9 @@
 //! `(role, address)`; the number of admins is kept beside them so that removing the last
 //! admin can be refused in O(1).
 
-use cosmwasm_std::{Addr, Deps, DepsMut, Empty, MessageInfo, Response, StdResult, Storage};
+use cosmwasm_std::{
+    Addr, Deps, DepsMut, Empty, MessageInfo, Order, Response, StdError, StdResult, Storage,
+};
 use cw_storage_plus::{Item, Map};
 
 use crate::error::FrameError;
@@ -197,6 +199,74 @@ pub fn query_has_role(deps: Deps, role: &str, account: &str) -> HasRoleResponse 
     HasRoleResponse { has_role }
 }
 
+/// One `(role, account)` pair of the holders' table.
+#[cosmwasm_schema::cw_serde]
+#[derive(Eq)]
+pub struct RoleHolder {
+    pub role: String,
+    pub account: String,
+}
+
+/// Reply of the `role_holders` query: a page of holders in `(role, account)` order.
+#[cosmwasm_schema::cw_serde]
+pub struct RoleHoldersResponse {
+    pub holders: Vec<RoleHolder>,
+}
+
+/// Page size of `role_holders` when the caller names none, and its ceiling: bounds the gas
+/// of one query whatever the table holds.
+pub const ROLE_HOLDERS_DEFAULT_LIMIT: u32 = 30;
+pub const ROLE_HOLDERS_MAX_LIMIT: u32 = 100;
+
+/// `roleHolders(startAfter, limit)` (CosmWasm only, spec/frame.md "Roles"): every holder of
+/// every role, so an access review reads the table instead of replaying events. Pages
+/// follow the storage order of `(role, account)`; the next page starts after the last pair
+/// returned, and a page shorter than `limit` is the last one. Read-only and lenient like
+/// `has_role`: a `start_after` naming no stored pair still orders correctly.
+pub fn query_role_holders(
+    deps: Deps,
+    start_after: Option<RoleHolder>,
+    limit: Option<u32>,
+) -> StdResult<RoleHoldersResponse> {
+    let limit = limit
+        .unwrap_or(ROLE_HOLDERS_DEFAULT_LIMIT)
+        .clamp(1, ROLE_HOLDERS_MAX_LIMIT) as usize;
+    // Raw keys of the table, parsed here: cw-storage-plus' typed range would add about
+    // 12 KB to every contract, and the capability issuer is at its size limit. A key is the
+    // table's prefix, then the role with a 2-byte length, then the address.
+    let prefix = HOLDERS.key(("", &Addr::unchecked(""))).to_vec();
+    let prefix = &prefix[..prefix.len() - 2];
+    let start = match &start_after {
+        Some(h) => {
+            let mut k = HOLDERS
+                .key((h.role.as_str(), &Addr::unchecked(h.account.as_str())))
+                .to_vec();
+            k.push(0);
+            k
+        }
+        None => prefix.to_vec(),
+    };
+    let mut end = prefix.to_vec();
+    if let Some(last) = end.last_mut() {
+        *last += 1;
+    }
+    let mut holders = Vec::new();
+    for key in deps
+        .storage
+        .range_keys(Some(&start), Some(&end), Order::Ascending)
+        .take(limit)
+    {
+        let rest = &key[prefix.len()..];
+        let n = u16::from_be_bytes([rest[0], rest[1]]) as usize;
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).map_err(StdError::from);
+        holders.push(RoleHolder {
+            role: text(&rest[2..2 + n])?,
+            account: text(&rest[2 + n..])?,
+        });
+    }
+    Ok(RoleHoldersResponse { holders })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +347,46 @@ mod tests {
         assert_eq!((first.events.len(), second.events.len()), (1, 0));
         assert!(query_has_role(deps.as_ref(), GUARDIAN, g.as_str()).has_role);
         assert!(!query_has_role(deps.as_ref(), GUARDIAN, "garbage").has_role);
+    }
+    #[test]
+    fn role_holders_pages_through_every_pair_once_in_key_order() {
+        let mut deps = mock_dependencies();
+        let a = deps.api.addr_make("a");
+        let info = message_info(&a, &[]);
+        init_admin(deps.as_mut(), &info, a.as_str()).unwrap();
+        let mut want = vec![(ADMIN.to_string(), a.to_string())];
+        for name in ["g1", "g2", "g3", "g4"] {
+            let g = deps.api.addr_make(name);
+            grant_role(deps.as_mut(), &info, ROLES, GUARDIAN, g.as_str()).unwrap();
+            want.push((GUARDIAN.to_string(), g.to_string()));
+        }
+        let g2 = deps.api.addr_make("g2");
+        revoke_role(deps.as_mut(), &info, ROLES, GUARDIAN, g2.as_str()).unwrap();
+        want.retain(|(_, acc)| acc != g2.as_str());
+        want.sort();
+
+        let mut got = Vec::new();
+        let mut after = None;
+        let mut pages = 0;
+        loop {
+            let page = query_role_holders(deps.as_ref(), after.clone(), Some(2)).unwrap();
+            pages += 1;
+            let n = page.holders.len();
+            after = page.holders.last().cloned();
+            got.extend(page.holders.into_iter().map(|h| (h.role, h.account)));
+            if n < 2 {
+                break;
+            }
+        }
+        assert_eq!(got, want);
+        assert_eq!(
+            pages, 3,
+            "4 holders in pages of 2: two full pages and an empty one"
+        );
+        // Limits are clamped: 0 still returns a holder, a huge limit returns all of them.
+        let one = query_role_holders(deps.as_ref(), None, Some(0)).unwrap();
+        assert_eq!(one.holders.len(), 1);
+        let all = query_role_holders(deps.as_ref(), None, Some(u32::MAX)).unwrap();
+        assert_eq!(all.holders.len(), 4);
     }
 }

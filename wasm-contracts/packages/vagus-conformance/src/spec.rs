@@ -29,7 +29,7 @@ fn load(path: &Path) -> Result<Value> {
     serde_json::from_str(&text).with_context(|| format!("parse {}", path.display()))
 }
 
-/// Whether a spec entry (error or event) exists on the CosmWasm stack.
+/// Whether a spec entry (error, event or operation) exists on the CosmWasm stack.
 fn on_wasm(entry: &Value) -> bool {
     match entry.get("stacks").and_then(Value::as_array) {
         None => true,
@@ -136,7 +136,12 @@ impl ComponentSpec {
         let mut errors = Vec::new();
         let mut events = Vec::new();
         for doc in [&common, &own] {
-            for op in doc["operations"].as_array().into_iter().flatten() {
+            for op in doc["operations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| on_wasm(o))
+            {
                 operations.push(Operation {
                     name: op["name"].as_str().unwrap_or_default().to_string(),
                     kind: op["kind"].as_str().unwrap_or_default().to_string(),

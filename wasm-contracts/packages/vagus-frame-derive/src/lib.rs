@@ -25,7 +25,7 @@
 //!
 //! Arguments (both macros):
 //! - `no_pause`: only the role messages (`grant_role`, `revoke_role`, `renounce_role`,
-//!   `has_role`), for a contract without the frame's pause (the timelock).
+//!   `has_role`, `role_holders`), for a contract without the frame's pause (the timelock).
 //! - `<variant> = "doc"`: the doc comment (and so the schema `description`) of one frame
 //!   variant, named in snake_case, where a contract says more than the frame's text.
 
@@ -39,7 +39,8 @@ use syn::punctuated::Punctuated;
 use syn::{parse_macro_input, Data, DeriveInput, Expr, ExprLit, Lit, Meta, Token, Variant};
 
 /// One frame variant: snake_case name, fields, default doc, whether it belongs to the
-/// pause part of the frame, and its `#[returns]` type for queries.
+/// pause part of the frame, and its `#[returns]` type for queries. A field is a bare name
+/// (a `String`) or `name: Type`.
 struct FrameVariant {
     snake: &'static str,
     fields: &'static [&'static str],
@@ -109,6 +110,16 @@ const QUERY: &[FrameVariant] = &[
         doc: None,
         pause: true,
         returns: Some("::vagus_common::pause::PausedResponse"),
+    },
+    FrameVariant {
+        snake: "role_holders",
+        fields: &[
+            "start_after: ::core::option::Option<::vagus_common::roles::RoleHolder>",
+            "limit: ::core::option::Option<u32>",
+        ],
+        doc: Some("Every holder of every role, a page at a time in `(role, account)` order."),
+        pause: false,
+        returns: Some("::vagus_common::roles::RoleHoldersResponse"),
     },
 ];
 
@@ -184,7 +195,13 @@ fn frame_parts(
     let mut arms = Vec::new();
     for v in table.iter().filter(|v| opts.pause || !v.pause) {
         let ident = format_ident!("{}", camel(v.snake));
-        let fields: Vec<_> = v.fields.iter().map(|f| format_ident!("{f}")).collect();
+        let mut fields = Vec::new();
+        let mut types = Vec::new();
+        for f in v.fields {
+            let (name, ty) = f.split_once(':').unwrap_or((f, "::std::string::String"));
+            fields.push(format_ident!("{}", name.trim()));
+            types.push(syn::parse_str::<syn::Type>(ty.trim())?);
+        }
         // `/// text` is `#[doc = " text"]`: keep the space so the schema text is the same.
         let doc = opts
             .docs
@@ -205,7 +222,7 @@ fn frame_parts(
         variants.push(syn::parse2(quote! {
             #doc
             #returns
-            #ident { #(#fields: ::std::string::String),* }
+            #ident { #(#fields: #types),* }
         })?);
         arms.push(quote! {
             Self::#ident { #(#fields),* } => ::core::result::Result::Ok(
@@ -277,7 +294,7 @@ pub fn frame_execute(args: TokenStream, input: TokenStream) -> TokenStream {
     expand(args, input, EXECUTE, "Execute")
 }
 
-/// Appends the frame's queries (`has_role`, `paused`, each with its `#[returns]`) to the
+/// Appends the frame's queries (`has_role`, `paused`, `role_holders`, each with its `#[returns]`) to the
 /// enum and implements `vagus_common::frame::FrameQuery`.
 #[proc_macro_attribute]
 pub fn frame_query(args: TokenStream, input: TokenStream) -> TokenStream {

@@ -151,6 +151,31 @@ fn instantiate_grants_admin_only() {
 }
 
 #[test]
+fn role_holders_lists_the_admin_and_granted_roles_through_the_json_surface() {
+    let mut h = setup();
+    let admin = h.admin.to_string();
+    let guardian = h.account("guardian").to_string();
+    let all: Value = h.query(&json!({"role_holders": {}}));
+    let mut want = vec![
+        json!({"role": "admin", "account": admin}),
+        json!({"role": "guardian", "account": guardian}),
+    ];
+    want.sort_by_key(|v| v.to_string());
+    assert_eq!(all, json!({ "holders": want }));
+    // A renounced role leaves the table; the page after the first pair holds the rest.
+    let g = h.account("guardian");
+    h.exec(
+        &g,
+        &json!({"renounce_role": {"role": "guardian", "caller_confirmation": guardian}}),
+    )
+    .unwrap();
+    let page: Value = h.query(
+        &json!({"role_holders": {"start_after": {"role": "admin", "account": admin}, "limit": 5}}),
+    );
+    assert_eq!(page, json!({"holders": []}));
+}
+
+#[test]
 fn migrate_guard_refuses_downgrades_and_other_contracts() {
     vagus_common::testing::assert_migrate_guard(
         |deps| migrate(deps, mock_env(), MigrateMsg {}),
