@@ -17,6 +17,8 @@ export interface Localnet {
   keyFiles: Record<string, string>;
   /** name → address */
   addresses: Record<string, string>;
+  /** Every variable of the env file (wasmd binary, home, chain id, gas price, ...). */
+  env: Record<string, string>;
 }
 
 export function localnet(): Localnet {
@@ -48,6 +50,7 @@ export function localnet(): Localnet {
     prefix: accounts.bech32_prefix,
     keyFiles,
     addresses,
+    env,
   };
 }
 

@@ -21,6 +21,9 @@ run "governance: propose, execute after eta, guardian cancel, multisig export (v
 # The exporter on both nodes, scraped by a real Prometheus (started and stopped by the test on
 # VAGUS_E2E_PROMETHEUS_PORT, default 19990): counters = chain truth, alerts firing.
 run "monitoring: exporter + Prometheus + alerts on both nodes" npx hardhat test --network localhost test/e2e/monitoring.test.ts
+# Emergency pause on both nodes: the runbook's wasmd `emergency_pause` line, the drill (pause,
+# check, staged unpause through both timelocks), bad input, --executor, an idempotent rerun.
+run "emergency pause: wasmd CLI line, drill, --executor, idempotent" npx hardhat test --network localhost test/e2e/emergency.test.ts
 echo
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
