@@ -16,7 +16,8 @@ import { localnet, mnemonicOf } from "./localnet";
  * timelock fails it, naming the holder; `deployments/` deleted, `vagus:recover` rebuilds
  * it and `verify-deployment` passes on the rebuilt records, whose address books equal the
  * deleted ones except `updated`, `time` and the CosmWasm `tx`/`block` (see docs/runbook.md
- * "Recovery"); `vagus:snapshot` finds both stacks equal.
+ * "Recovery"); `vagus:snapshot` finds both stacks equal, and a difference once one stack's
+ * RateLimiter is paused.
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -72,7 +73,7 @@ describe("access review, recovery and snapshot on the localnets", function () {
       chainId: net.chainId,
       prefix: net.prefix,
       gasPrice: net.gasPrice,
-      signers: [{ name: "bob", mnemonic: mnemonicOf(net, "bob") }],
+      signers: ["bob", "guardian"].map((name) => ({ name, mnemonic: mnemonicOf(net, name) })),
     });
   });
   after(async () => {
@@ -215,5 +216,67 @@ describe("access review, recovery and snapshot on the localnets", function () {
     );
     // The links read back as the other component's name on both stacks.
     expect(JSON.stringify(s.components.ReflexArc.evm.issuer)).to.contain("@@CapabilityIssuer");
+  });
+  it("a pause on one stack only makes vagus:snapshot exit 1, naming the component and the read", async () => {
+    await chain.execute({
+      contract: sync.wasm.contracts.RateLimiter,
+      sender: net.addresses.guardian,
+      msg: { emergency_pause: {} },
+    });
+    const r = hardhat(["vagus:snapshot"], env);
+    expect(r.status, r.out).to.equal(1);
+    expect(r.out).to.match(/DIFFERENT\s+RateLimiter/);
+    expect(r.out).to.contain('paused: evm {"paused":false} / wasm {"paused":true}');
+    expect(r.out).to.match(/equal\s+CircuitBreaker/);
+  });
+  it("--rotate proposes grant-then-revoke in one proposal; once executed the new guardian holds the role, the old one not", () => {
+    const gov = {
+      ...env,
+      VAGUS_GOV_FROM: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      VAGUS_WASM_KEY_FILE: net.keyFiles.bob,
+      VAGUS_GOVERNANCE_DIR: path.join(dir, "governance"),
+    };
+    const OLD = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    const NEW = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    const p = hardhat(
+      [
+        "vagus:roles",
+        "--rotate",
+        "GUARDIAN",
+        "--from",
+        `${OLD},@account:guardian`,
+        "--to",
+        `${NEW},@account:consumer`,
+        "--component",
+        "CircuitBreaker",
+      ],
+      gov,
+    );
+    expect(p.status, p.out).to.equal(0);
+    const proposal = /proposal (\S+):/.exec(p.out)?.[1];
+    expect(proposal, p.out).to.be.a("string");
+    const rec = readJson<{ operations: { component: string; operation: string }[] }>(
+      path.join(dir, "governance", PAIR, `${proposal}.json`),
+    );
+    expect(rec.operations.map((o) => `${o.component}.${o.operation}`)).to.deep.equal([
+      "CircuitBreaker.grantRole",
+      "CircuitBreaker.revokeRole",
+    ]);
+    const x = hardhat(["vagus:gov", "execute", proposal!, "--wait"], gov);
+    expect(x.status, x.out).to.equal(0);
+    const r = hardhat(["vagus:roles"], env);
+    expect(r.status, r.out).to.equal(1);
+    for (const [stack, who] of [
+      ["evm", NEW],
+      ["wasm", net.addresses.consumer],
+    ])
+      expect(r.out).to.contain(`${stack} CircuitBreaker: ${who} holds GUARDIAN, which the plan does not name`);
+    for (const [stack, who] of [
+      ["evm", OLD],
+      ["wasm", net.addresses.guardian],
+    ])
+      expect(r.out).to.contain(
+        `${stack} CircuitBreaker: ${who} (governance.guardians) should hold GUARDIAN but does not`,
+      );
   });
 });
