@@ -82,7 +82,7 @@ export function recoverOptions(env: NodeJS.ProcessEnv = process.env): RecoverOpt
     ["--evm-timelock", opts.evmTimelock],
   ] as const) {
     if (v !== undefined && !isAddress(v))
-      throw new ToolError(RECOVER_ERRORS.BAD_INPUT, `${flag} ${v} is not an EVM address`);
+      throw new ToolError(RECOVER_ERRORS.BAD_INPUT, `${flag} ${JSON.stringify(v)} is not an EVM address`);
   }
   if (opts.deployment !== undefined && !/^[0-9A-Za-z-]{1,64}$/.test(opts.deployment))
     throw new ToolError(RECOVER_ERRORS.BAD_INPUT, `--deployment ${opts.deployment} is not a deployment id`);
@@ -394,7 +394,7 @@ function writeRecovered(
 }
 
 function stripUndefined(r: BookRecord): BookRecord {
-  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as BookRecord;
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
 }
 
 export async function recoverDeployment(

@@ -57,7 +57,8 @@ export function addressesByStack(flag: string, value: string, cfg: DeployConfig)
     let stack: Stack;
     let addr: string;
     if (/^0x/i.test(raw)) {
-      if (!isAddress(raw)) throw new ToolError(ROTATE_ERRORS.BAD_ADDRESS, `--${flag} ${raw} is not an EVM address`);
+      if (!isAddress(raw))
+        throw new ToolError(ROTATE_ERRORS.BAD_ADDRESS, `--${flag} ${JSON.stringify(raw)} is not an EVM address`);
       stack = "evm";
       addr = getAddress(raw);
     } else {

@@ -114,14 +114,20 @@ async function targetsFromEvents(
       addresses: contracts.map((c) => addrs[c.name]),
     });
     for (const l of logs) {
-      const a = l.args;
-      if (a.executorId !== undefined) t.executors.push(String(a.executorId));
-      if (a.tokenId !== undefined) t.tokens.push(String(a.tokenId));
-      if (a.actionId !== undefined) t.actions.push(String(a.actionId));
-      if (a.executorId !== undefined && a.actionId !== undefined)
-        t.pairs.push({ executorId: String(a.executorId), actionId: String(a.actionId) });
+      const executor = idText(l.args.executorId);
+      const action = idText(l.args.actionId);
+      const token = idText(l.args.tokenId);
+      if (executor !== undefined) t.executors.push(executor);
+      if (token !== undefined) t.tokens.push(token);
+      if (action !== undefined) t.actions.push(action);
+      if (executor !== undefined && action !== undefined) t.pairs.push({ executorId: executor, actionId: action });
     }
   }
+}
+
+/** An id argument of a decoded event (ethers: bigint or hex string) as text. */
+function idText(v: unknown): string | undefined {
+  return typeof v === "bigint" || typeof v === "number" || typeof v === "string" ? String(v) : undefined;
 }
 
 function dedupe(t: Targets): Targets {
