@@ -18,7 +18,15 @@ import {
   type DeployedState,
   type ReleaseComponent,
 } from "../../src/release/gates";
-import { diffPackages, rollbackLines, rollbackPlan, sbomPackages } from "../../src/release/notes";
+import {
+  cargoOutdated,
+  diffPackages,
+  git,
+  releaseNotes,
+  rollbackLines,
+  rollbackPlan,
+  sbomPackages,
+} from "../../src/release/notes";
 import type { EquivalenceReport } from "../../src/equivalence/report";
 import type { PredeployResults } from "../../src/release/predeploy";
 
@@ -246,5 +254,54 @@ describe("daily check items", () => {
     expect(r.ok).to.equal(false);
     expect(r.time).to.equal(5);
     expect(r.failures).to.deep.equal({ verify: 0, access: 0, sync: 0, journal: 0, books: 0, drift: 1 });
+  });
+});
+
+describe("release notes from git and the dependency review", function () {
+  this.timeout(120_000);
+  const ROOT = path.resolve(__dirname, "..", "..");
+
+  it("protocol changes come first and name each spec file whose version changed since the previous release", () => {
+    // The commit that introduced the spec `version` fields, and the one before it.
+    const introduced = git(ROOT, [
+      "log",
+      "--format=%H",
+      "-1",
+      "-S",
+      '"version": "0.1.0"',
+      "--",
+      "spec/rate-limiter.json",
+    ]);
+    const before = git(ROOT, ["rev-parse", `${introduced}^`]);
+    const notes = releaseNotes({
+      root: ROOT,
+      version: "9.9.9",
+      commit: introduced,
+      dirty: false,
+      previousCommit: before,
+      previousVersion: "0.0.1",
+      components: [],
+      deployed: [],
+      previousSbom: false,
+      outdated: { npm: { list: [], error: "skipped" }, cargo: { list: [] } },
+    });
+    const sections = [...notes.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(sections[0]).to.equal("Protocol changes (spec/)");
+    expect(notes).to.include("- changed `spec/rate-limiter.json` — version none → 0.1.0");
+    expect(notes).to.include("- changed `spec/timelock.json` — version none → 0.1.0");
+    expect(notes).to.include(`Changes since the previous release (0.0.1, ${before.slice(0, 12)}).`);
+    expect(notes).to.match(new RegExp(`^- ${introduced.slice(0, 7)}`, "m"));
+    expect(notes).to.include("- npm: not checked: skipped");
+  });
+
+  it("cargo: the workspace's direct dependencies against the local crates.io index, only those behind", () => {
+    const r = cargoOutdated(ROOT);
+    expect(r.error, r.error).to.equal(undefined);
+    for (const o of r.list) {
+      expect(o.ecosystem).to.equal("cargo");
+      expect(o.current, o.name).not.to.equal(o.latest);
+    }
+    // cosmwasm-std is pinned to =2.2.10 and the index holds newer 2.x releases.
+    expect(r.list.map((o) => o.name)).to.include("cosmwasm-std");
   });
 });
