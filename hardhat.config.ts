@@ -11,6 +11,7 @@ import "@nomicfoundation/hardhat-toolbox";
 import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
 import "./tasks/equivalence";
 import "./tasks/governance";
+import "./tasks/incident";
 import "./tasks/monitor";
 
 /**
