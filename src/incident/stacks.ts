@@ -316,7 +316,13 @@ function wasmGuardianMnemonic(cfg: DeployConfig, env: NodeJS.ProcessEnv): string
   const m = env.VAGUS_GUARDIAN_MNEMONIC?.trim();
   if (m) return m;
   const file = env.VAGUS_GUARDIAN_KEY_FILE?.trim();
-  if (file) return readFileSync(path.resolve(file), "utf8").trim();
+  if (file) {
+    try {
+      return readFileSync(path.resolve(file), "utf8").trim();
+    } catch {
+      throw incidentError(INCIDENT.MISSING_KEY, `VAGUS_GUARDIAN_KEY_FILE: cannot read ${file}`);
+    }
+  }
   if (cfg.wasm.local && cfg.wasm.accountsFile) {
     try {
       const data = readJsonFile<{ accounts: { name: string; mnemonic_file?: string }[] }>(
