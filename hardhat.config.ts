@@ -14,6 +14,7 @@ import "./tasks/access";
 import "./tasks/equivalence";
 import "./tasks/emergency";
 import "./tasks/governance";
+import "./tasks/incident";
 import "./tasks/monitor";
 import "./tasks/check";
 

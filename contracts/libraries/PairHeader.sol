@@ -4,13 +4,15 @@ pragma solidity 0.8.28;
 /// @notice Slot 0 of a rate-limited pair: everything `consume` reads and writes besides the
 /// ring, in one word so a consume costs one SLOAD and one SSTORE for it.
 ///
-///     bits:  255..240 | 239..176   | 175..112 | 111..104    | 103..96 | 95..64 | 63..0
-///     field: (unused) | rejections | requests | hasOverride | buckets | window | lastBucket
+///     bits:  255..241 | 240     | 239..176   | 175..112 | 111..104    | 103..96 | 95..64 | 63..0
+///     field: (unused) | hasRaise | rejections | requests | hasOverride | buckets | window | lastBucket
 ///
 /// - lastBucket: newest bucket index the ring holds a count for
 /// - window, buckets: the shape (W, K) the ring was filled under; window 0 = never filled
 /// - hasOverride: 1 when the pair's override applies (saves reading it when it does not)
 /// - requests, rejections: lifetime counters, never reset
+/// - hasRaise: 1 when a temporary raise was set and not yet seen expired (saves reading the
+///   raise slot on every consume of a pair that has none)
 type PairHeader is uint256;
 
 using PairHeaderLib for PairHeader global;
@@ -27,6 +29,9 @@ library PairHeaderLib {
     uint256 private constant OVERRIDE_SHIFT = 104;
     uint256 private constant REQUESTS_SHIFT = 112;
     uint256 private constant REJECTIONS_SHIFT = 176;
+    uint256 private constant RAISE_SHIFT = 240;
+    // requests and rejections: bits 112..239.
+    uint256 private constant COUNTERS_MASK = ((uint256(1) << 128) - 1) << REQUESTS_SHIFT;
 
     /// @notice The newest bucket index the ring holds a count for.
     /// @param h The header.
@@ -54,6 +59,13 @@ library PairHeaderLib {
     /// @return True when governance set an override.
     function hasOverride(PairHeader h) internal pure returns (bool) {
         return (PairHeader.unwrap(h) >> OVERRIDE_SHIFT) & MASK_8 != 0;
+    }
+
+    /// @notice Whether the pair may have an active temporary raise (its slot must be read).
+    /// @param h The header.
+    /// @return True when a raise was set and not yet seen expired.
+    function hasRaise(PairHeader h) internal pure returns (bool) {
+        return (PairHeader.unwrap(h) >> RAISE_SHIFT) & 1 != 0;
     }
 
     /// @notice Lifetime consume calls of the pair.
@@ -90,6 +102,15 @@ library PairHeaderLib {
         return PairHeader.wrap(cleared | ((value ? uint256(1) : 0) << OVERRIDE_SHIFT));
     }
 
+    /// @notice The header with the raise flag set or cleared.
+    /// @param h The header.
+    /// @param value Whether a raise may be active.
+    /// @return The updated header.
+    function withRaise(PairHeader h, bool value) internal pure returns (PairHeader) {
+        uint256 cleared = PairHeader.unwrap(h) & ~(uint256(1) << RAISE_SHIFT);
+        return PairHeader.wrap(cleared | ((value ? uint256(1) : 0) << RAISE_SHIFT));
+    }
+
     /// @notice The header with one more request and, when `rejected`, one more rejection.
     /// @dev Checked 64-bit arithmetic: an overflow panics instead of corrupting a neighbour
     /// field (after 1.8e19 requests; unreachable in practice).
@@ -99,7 +120,7 @@ library PairHeaderLib {
     function countRequest(PairHeader h, bool rejected) internal pure returns (PairHeader) {
         uint64 req = requests(h) + 1;
         uint64 rej = rejected ? rejections(h) + 1 : rejections(h);
-        uint256 cleared = PairHeader.unwrap(h) & ((uint256(1) << REQUESTS_SHIFT) - 1);
+        uint256 cleared = PairHeader.unwrap(h) & ~COUNTERS_MASK;
         return PairHeader.wrap(cleared | (uint256(rej) << REJECTIONS_SHIFT) | (uint256(req) << REQUESTS_SHIFT));
     }
 }

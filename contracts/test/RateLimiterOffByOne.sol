@@ -23,23 +23,36 @@ contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
     uint8 public constant MAX_BUCKETS = uint8(SlidingWindow.MAX_BUCKETS);
     /// @notice Longest window in seconds, 30 days (spec constant MAX_WINDOW).
     uint32 public constant MAX_WINDOW = 2_592_000;
+    /// @notice Longest temporary raise in seconds, 7 days (spec constant MAX_RAISE_DURATION).
+    uint32 public constant MAX_RAISE_DURATION = 604_800;
+    /// @notice Largest guardian ceiling, percent of the configured capacity (MAX_RAISE_PERCENT).
+    uint32 public constant MAX_RAISE_PERCENT = 10_000;
 
     /// @dev Denial code of a full window (spec denials: RateLimited).
     uint16 private constant RATE_LIMITED = 2100;
 
-    /// @dev A pair: slot 0 the header (ring position and shape, override flag, counters; bit
-    /// layout in PairHeader.sol), slots 1..8 the ring (only ceil(K/8) used), slot 9 the
-    /// override (meaningful only when the header says so).
+    /// @dev A temporary raise: capacity 32 | until 64, one slot.
+    struct Raise {
+        uint32 capacity;
+        uint64 until;
+    }
+
+    /// @dev A pair: slot 0 the header (ring position and shape, override and raise flags,
+    /// counters; bit layout in PairHeader.sol), slots 1..8 the ring (only ceil(K/8) used),
+    /// slot 9 the override and slot 10 the raise (each meaningful only when the header says
+    /// so, so a pair with neither costs no read of them).
     struct Pair {
         PairHeader header;
         SlidingWindow.Ring ring;
         Config pairOverride;
+        Raise raise;
     }
 
     /// @custom:storage-location erc7201:vagus.storage.RateLimiter
     struct RateLimiterStorage {
         Config defaultConfig; // capacity 32 | window 32 | buckets 8: one slot
         mapping(uint64 executorId => mapping(bytes32 actionId => Pair)) pairs;
+        RaiseBounds raiseBounds; // maxPercent 32 | maxDuration 32: one slot
     }
 
     // keccak256(abi.encode(uint256(keccak256("vagus.storage.RateLimiter")) - 1)) & ~bytes32(uint256(0xff))
@@ -110,7 +123,83 @@ contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
         emit PairConfigCleared(executorId, actionId);
     }
 
+    // ───────────────────────────── temporary raise ─────────────────────────────
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `GUARDIAN` or `ADMIN` (`Unauthorized` names `GUARDIAN`); blocked while
+    /// paused. A guardian without `ADMIN` stays within `raiseBounds`; `ADMIN` within
+    /// `MAX_RAISE_DURATION`. Emits `CapacityRaised`. The ring is untouched.
+    function raiseCapacity(uint64 executorId, bytes32 actionId, uint32 capacity, uint32 duration) external {
+        bool isAdmin = _requireResponder();
+        _requireNotPaused();
+        _requirePair(executorId, actionId);
+        RateLimiterStorage storage $ = _getRateLimiterStorage();
+        Pair storage pair = $.pairs[executorId][actionId];
+        PairHeader header = pair.header;
+        (uint32 configured, , ) = _effective($, pair, header);
+        uint32 ceiling = type(uint32).max;
+        uint32 longest = MAX_RAISE_DURATION;
+        if (!isAdmin) {
+            RaiseBounds memory bounds = $.raiseBounds;
+            uint256 scaled = (uint256(configured) * bounds.maxPercent) / 100;
+            ceiling = scaled > type(uint32).max ? type(uint32).max : uint32(scaled);
+            longest = bounds.maxDuration;
+        }
+        // configured < 2^32 - 1 whenever capacity > configured, so configured + 1 cannot overflow there;
+        // the reported minimum saturates for the one configuration where it would.
+        if (capacity <= configured || capacity > ceiling) {
+            uint32 minCapacity = configured == type(uint32).max ? configured : configured + 1;
+            revert RaiseCapacityOutOfRange(capacity, minCapacity, ceiling);
+        }
+        if (duration == 0 || duration > longest) revert RaiseDurationOutOfRange(duration, longest);
+        uint64 until = uint64(block.timestamp) + duration;
+        pair.raise = Raise(capacity, until);
+        pair.header = header.withRaise(true);
+        emit CapacityRaised(executorId, actionId, capacity, until, msg.sender);
+    }
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `GUARDIAN` or `ADMIN`; allowed while paused (it only tightens). Reverts
+    /// `NoActiveRaise` when no raise applies now. Emits `CapacityRestored`.
+    function restoreCapacity(uint64 executorId, bytes32 actionId) external {
+        _requireResponder();
+        _requirePair(executorId, actionId);
+        Pair storage pair = _getRateLimiterStorage().pairs[executorId][actionId];
+        PairHeader header = pair.header;
+        if (!header.hasRaise() || block.timestamp >= pair.raise.until) revert NoActiveRaise(executorId, actionId);
+        pair.header = header.withRaise(false);
+        delete pair.raise;
+        emit CapacityRestored(executorId, actionId, msg.sender);
+    }
+
+    /// @inheritdoc IRateLimiter
+    /// @dev Needs `ADMIN`; blocked while paused. Emits `RaiseBoundsSet`.
+    function setRaiseBounds(RaiseBounds calldata bounds) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
+        if (bounds.maxPercent > MAX_RAISE_PERCENT || bounds.maxDuration > MAX_RAISE_DURATION) {
+            revert InvalidRaiseBounds(bounds.maxPercent, bounds.maxDuration);
+        }
+        _getRateLimiterStorage().raiseBounds = bounds;
+        emit RaiseBoundsSet(bounds.maxPercent, bounds.maxDuration);
+    }
+
     // ───────────────────────────── queries ─────────────────────────────
+
+    /// @inheritdoc IRateLimiter
+    function capacityRaise(
+        uint64 executorId,
+        bytes32 actionId
+    ) external view returns (bool active, uint32 capacity, uint64 until) {
+        Pair storage pair = _getRateLimiterStorage().pairs[executorId][actionId];
+        if (!pair.header.hasRaise()) return (false, 0, 0);
+        Raise memory r = pair.raise;
+        if (block.timestamp >= r.until) return (false, 0, 0);
+        return (true, r.capacity, r.until);
+    }
+
+    /// @inheritdoc IRateLimiter
+    function raiseBounds() external view returns (RaiseBounds memory) {
+        return _getRateLimiterStorage().raiseBounds;
+    }
 
     /// @inheritdoc IRateLimiter
     function defaultConfig() external view returns (Config memory) {
@@ -139,6 +228,10 @@ contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
         uint32 window;
         uint8 buckets;
         (capacity, window, buckets) = _effective($, pair, header);
+        if (header.hasRaise()) {
+            Raise memory r = pair.raise;
+            if (block.timestamp < r.until && r.capacity > capacity) capacity = r.capacity;
+        }
         if (header.window() != window || header.buckets() != buckets) {
             return (0, capacity, 0); // the next consume empties the ring
         }
@@ -168,6 +261,8 @@ contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
         // The effective config as one word (capacity | window | buckets, Solidity's packing
         // of `Config`): one SLOAD and no memory struct on the hot path.
         uint256 config = _configWord(header.hasOverride() ? pair.pairOverride : $.defaultConfig);
+        // Only pairs that were raised pay a read for it (the header's flag says so).
+        if (header.hasRaise()) (config, header) = _applyRaise(pair, header, config);
         uint256 buckets = uint8(config >> 64);
         // DIVERGENCE (deliberate): `block.timestamp - 1` instead of `block.timestamp`.
         uint256 current = (block.timestamp - 1) / (uint32(config >> 32) / buckets);
@@ -187,6 +282,29 @@ contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
         pair.header = header.countRequest(true);
         uint256 end = pair.ring.retryBucket(last, current, buckets, used, uint32(config));
         return (false, used, uint64(end * (uint32(config >> 32) / buckets)));
+    }
+
+    /// @dev The config word with its capacity lifted by the pair's raise while it is active;
+    /// once the raise is seen expired, the header's flag is dropped (written with the header
+    /// by the caller), so later consumes stop reading the raise slot.
+    function _applyRaise(
+        Pair storage pair,
+        PairHeader header,
+        uint256 config
+    ) private view returns (uint256, PairHeader) {
+        Raise memory r = pair.raise;
+        if (block.timestamp >= r.until) return (config, header.withRaise(false));
+        if (r.capacity > uint32(config)) config = (config & ~uint256(type(uint32).max)) | r.capacity;
+        return (config, header);
+    }
+
+    /// @dev Check 1 of `raiseCapacity` / `restoreCapacity`: `ADMIN` or `GUARDIAN`.
+    /// @return isAdmin Whether the caller holds `ADMIN` (no guardian bounds apply).
+    function _requireResponder() private view returns (bool isAdmin) {
+        isAdmin = hasRole(DEFAULT_ADMIN_ROLE, msg.sender);
+        if (!isAdmin && !hasRole(GUARDIAN_ROLE, msg.sender)) {
+            revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
+        }
     }
 
     /// @dev The storage word of a `Config`: capacity in bits 0-31, window 32-63, buckets 64-71.

@@ -101,5 +101,19 @@ export async function benchRateLimiter(
       as.consume(executor, a),
     );
   }
+  // Temporary raise (pair 4): the guardian's raise, a consume while it is active (one more
+  // read), the first consume after it expired (drops the header flag) and one after that
+  // (back to the unraised cost), then a restore.
+  await mined(rl.connect(admin).grantRole(await rl.GUARDIAN_ROLE(), admin.address));
+  await mined(rl.connect(admin).setRaiseBounds({ maxPercent: 1000, maxDuration: 3600 }));
+  await setNextTimestamp(t0 + 50_000);
+  await mined(as.consume(4n, a));
+  await measure(rows, C, "raiseCapacity", "guardian, within bounds", rl.connect(admin).raiseCapacity(4n, a, 100, 60));
+  await measure(rows, C, "consume", "allowed, raise active (same bucket)", as.consume(4n, a));
+  await setNextTimestamp(t0 + 50_070);
+  await measure(rows, C, "consume", "allowed, first call after the raise expired", as.consume(4n, a));
+  await measure(rows, C, "consume", "allowed, raise expired and seen (same bucket)", as.consume(4n, a));
+  await mined(rl.connect(admin).raiseCapacity(4n, a, 100, 60));
+  await measure(rows, C, "restoreCapacity", "an active raise", rl.connect(admin).restoreCapacity(4n, a));
   return { rows, fills };
 }

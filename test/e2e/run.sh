@@ -25,6 +25,9 @@ run "monitoring: exporter + Prometheus + alerts on both nodes" npx hardhat test 
 # Emergency pause on both nodes: the runbook's wasmd `emergency_pause` line, the drill (pause,
 # check, staged unpause through both timelocks), bad input, --executor, an idempotent rerun.
 run "emergency pause: wasmd CLI line, drill, --executor, idempotent" npx hardhat test --network localhost test/e2e/emergency.test.ts
+# The incident commands (src/incident): breaker trip/reset, a temporary raise that expires by
+# itself with the usage kept, executor pause/unpause, ANS status, bad input refused.
+run "incident commands on both nodes" npx hardhat test --network localhost test/e2e/incident.test.ts
 echo
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,10 +15,11 @@ use vagus_common::{authorize, Pair, PausePolicy};
 use crate::config;
 use crate::error::{ContractError, RATE_LIMITED};
 use crate::msg::{
-    Config, ConsumeResponse, CountersResponse, ExecuteMsg, InstantiateMsg, PairConfigResponse,
-    QueryMsg, UsageResponse,
+    CapacityRaiseResponse, Config, ConsumeResponse, CountersResponse, ExecuteMsg, InstantiateMsg,
+    PairConfigResponse, QueryMsg, RaiseBounds, UsageResponse,
 };
-use crate::state::{PairUsage, DEFAULT_CONFIG, PAIRS, PAIR_CONFIGS};
+use crate::raise::{self, Raiser};
+use crate::state::{PairUsage, DEFAULT_CONFIG, PAIRS, PAIR_CONFIGS, RAISES, RAISE_BOUNDS};
 use crate::window::Ring;
 
 /// cw2 contract name: `crates.io:vagus-rate-limiter` (spec `wasmContract`).
@@ -67,6 +68,17 @@ pub fn execute(
             executor_id,
             action_id,
         } => clear_pair_config(deps, info, executor_id, action_id),
+        ExecuteMsg::RaiseCapacity {
+            executor_id,
+            action_id,
+            capacity,
+            duration,
+        } => raise_capacity(deps, env, info, executor_id, action_id, capacity, duration),
+        ExecuteMsg::RestoreCapacity {
+            executor_id,
+            action_id,
+        } => restore_capacity(deps, env, info, executor_id, action_id),
+        ExecuteMsg::SetRaiseBounds { bounds } => set_raise_bounds(deps, info, bounds),
         frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
     }
 }
@@ -90,6 +102,12 @@ fn consume(
     let pair = Pair::validate(executor_id, &action_id)?;
     let now = env.block.time.seconds();
     let (_, config) = effective_config(deps.storage, pair.key())?;
+    // One extra read per consume; an expired raise is inert, so nothing is written at expiry.
+    let capacity = raise::effective_capacity(
+        config.capacity,
+        RAISES.may_load(deps.storage, pair.key())?,
+        now,
+    );
 
     let mut usage = PAIRS
         .may_load(deps.storage, pair.key())?
@@ -99,7 +117,7 @@ fn consume(
 
     let used = ring.used(now);
     let mut res = Response::new();
-    let reply = if used < config.capacity {
+    let reply = if used < capacity {
         ring.record(now);
         ConsumeResponse {
             allowed: true,
@@ -107,7 +125,7 @@ fn consume(
         }
     } else {
         usage.rejections = usage.rejections.saturating_add(1);
-        let retry_at = ring.retry_at(now, config.capacity);
+        let retry_at = ring.retry_at(now, capacity);
         res = res.add_event(
             pair_event("consume_denied", &pair)
                 .add_attribute("code", RATE_LIMITED.to_string())
@@ -167,6 +185,89 @@ fn clear_pair_config(
     Ok(Response::new().add_event(pair_event("pair_config_cleared", &pair)))
 }
 
+/// Check 1 of `raise_capacity` / `restore_capacity`: ADMIN or GUARDIAN (`Unauthorized`
+/// names GUARDIAN). Returns whether the caller holds ADMIN.
+fn require_responder(deps: &DepsMut, info: &MessageInfo) -> Result<bool, ContractError> {
+    if roles::has_role(deps.storage, ADMIN, &info.sender) {
+        return Ok(true);
+    }
+    roles::require_role(deps.storage, GUARDIAN, &info.sender)?;
+    Ok(false)
+}
+
+fn raise_capacity(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    executor_id: Uint64,
+    action_id: HexBinary,
+    capacity: u32,
+    duration: u32,
+) -> Result<Response, ContractError> {
+    let is_admin = require_responder(&deps, &info)?;
+    vagus_common::pause::require_live(deps.storage, PausePolicy::Blocked)?;
+    let pair = Pair::validate(executor_id, &action_id)?;
+    let (_, config) = effective_config(deps.storage, pair.key())?;
+    let raiser = if is_admin {
+        Raiser::Admin
+    } else {
+        Raiser::Guardian(RAISE_BOUNDS.may_load(deps.storage)?.unwrap_or_default())
+    };
+    let raise = raiser.check(
+        config.capacity,
+        capacity,
+        duration,
+        env.block.time.seconds(),
+    )?;
+    RAISES.save(deps.storage, pair.key(), &raise)?;
+    Ok(Response::new().add_event(
+        pair_event("capacity_raised", &pair)
+            .add_attribute("capacity", raise.capacity.to_string())
+            .add_attribute("until", raise.until.to_string())
+            .add_attribute("account", info.sender.as_str()),
+    ))
+}
+
+fn restore_capacity(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    executor_id: Uint64,
+    action_id: HexBinary,
+) -> Result<Response, ContractError> {
+    require_responder(&deps, &info)?;
+    let pair = Pair::validate(executor_id, &action_id)?;
+    let now = env.block.time.seconds();
+    let active = RAISES
+        .may_load(deps.storage, pair.key())?
+        .and_then(|r| r.active(now));
+    if active.is_none() {
+        return Err(ContractError::NoActiveRaise {
+            executor_id: pair.executor_id,
+            action_id: pair.action_hex(),
+        });
+    }
+    RAISES.remove(deps.storage, pair.key());
+    Ok(Response::new().add_event(
+        pair_event("capacity_restored", &pair).add_attribute("account", info.sender.as_str()),
+    ))
+}
+
+fn set_raise_bounds(
+    deps: DepsMut,
+    info: MessageInfo,
+    bounds: RaiseBounds,
+) -> Result<Response, ContractError> {
+    authorize(deps.storage, &info.sender, ADMIN, PausePolicy::Blocked)?;
+    raise::validate_bounds(&bounds)?;
+    RAISE_BOUNDS.save(deps.storage, &bounds)?;
+    Ok(Response::new().add_event(
+        Event::new("raise_bounds_set")
+            .add_attribute("max_percent", bounds.max_percent.to_string())
+            .add_attribute("max_duration", bounds.max_duration.to_string()),
+    ))
+}
+
 fn with_config(event: Event, config: &Config) -> Event {
     event
         .add_attribute("capacity", config.capacity.to_string())
@@ -201,12 +302,17 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             let (executor_id, action_id) = Pair::unchecked(executor_id, &action_id);
             let key = (executor_id, action_id.as_slice());
             let (_, config) = effective_config(deps.storage, key)?;
+            let capacity = raise::effective_capacity(
+                config.capacity,
+                RAISES.may_load(deps.storage, key)?,
+                now,
+            );
             let usage = PAIRS.may_load(deps.storage, key)?.unwrap_or_default();
             let ring = Ring::for_config(usage.ring, &config);
             to_json_binary(&UsageResponse {
                 used: ring.used(now),
-                capacity: config.capacity,
-                retry_at: Uint64::new(ring.retry_at(now, config.capacity)),
+                capacity,
+                retry_at: Uint64::new(ring.retry_at(now, capacity)),
             })
         }
         QueryMsg::Counters {
@@ -221,6 +327,30 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
                 requests: Uint64::new(usage.requests),
                 rejections: Uint64::new(usage.rejections),
             })
+        }
+        QueryMsg::CapacityRaise {
+            executor_id,
+            action_id,
+        } => {
+            let (executor_id, action_id) = Pair::unchecked(executor_id, &action_id);
+            let active = RAISES
+                .may_load(deps.storage, (executor_id, &action_id))?
+                .and_then(|r| r.active(now));
+            to_json_binary(&match active {
+                Some(r) => CapacityRaiseResponse {
+                    active: true,
+                    capacity: r.capacity,
+                    until: Uint64::new(r.until),
+                },
+                None => CapacityRaiseResponse {
+                    active: false,
+                    capacity: 0,
+                    until: Uint64::zero(),
+                },
+            })
+        }
+        QueryMsg::RaiseBounds {} => {
+            to_json_binary(&RAISE_BOUNDS.may_load(deps.storage)?.unwrap_or_default())
         }
         frame => return Ok(frame::query(deps, frame)?),
     };

@@ -15,6 +15,14 @@ vagus_common::vagus_errors! {
         2005 WindowTooLong { window: u32 } => "a window of {window} s exceeds MAX_WINDOW (2592000 s)",
         /// `clear_pair_config` on a pair without an override.
         2006 NoPairOverride { executor_id: u64, action_id: String } => "pair ({executor_id}, {action_id}) has no override",
+        /// `raise_capacity`: capacity outside the caller's range.
+        2007 RaiseCapacityOutOfRange { capacity: u32, min_capacity: u32, max_capacity: u32 } => "a raise to {capacity} is outside {min_capacity}..={max_capacity}",
+        /// `raise_capacity`: duration 0 or above the caller's longest raise.
+        2008 RaiseDurationOutOfRange { duration: u32, max_duration: u32 } => "a raise of {duration} s is outside 1..={max_duration} s",
+        /// `restore_capacity` on a pair without an active raise.
+        2009 NoActiveRaise { executor_id: u64, action_id: String } => "pair ({executor_id}, {action_id}) has no active raise",
+        /// `set_raise_bounds` above MAX_RAISE_PERCENT or MAX_RAISE_DURATION.
+        2010 InvalidRaiseBounds { max_percent: u32, max_duration: u32 } => "raise bounds {max_percent}% / {max_duration} s exceed 10000% / 604800 s",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod config;
 pub mod contract;
 pub mod error;
 pub mod msg;
+pub mod raise;
 pub mod state;
 pub mod window;
 

@@ -20,6 +20,17 @@ pub struct Config {
     pub buckets: u8,
 }
 
+/// How far a GUARDIAN (without ADMIN) may raise a pair's capacity, set by ADMIN. Both 0
+/// (the initial value): guardians cannot raise.
+#[cw_serde]
+#[derive(Copy, Eq, Default)]
+pub struct RaiseBounds {
+    /// Ceiling in percent of the pair's configured capacity (0..=10000).
+    pub max_percent: u32,
+    /// Longest guardian raise in seconds (0..=604800).
+    pub max_duration: u32,
+}
+
 #[cw_serde]
 pub struct InstantiateMsg {
     /// Receives the `admin` role (and nothing else).
@@ -51,6 +62,22 @@ pub enum ExecuteMsg {
         executor_id: Uint64,
         action_id: HexBinary,
     },
+    /// GUARDIAN (within `raise_bounds`) or ADMIN, blocked while paused: the pair's
+    /// capacity is `capacity` for `duration` seconds, then falls back by itself. The
+    /// window's usage is kept.
+    RaiseCapacity {
+        executor_id: Uint64,
+        action_id: HexBinary,
+        capacity: u32,
+        duration: u32,
+    },
+    /// GUARDIAN or ADMIN, allowed while paused: ends the pair's active raise now.
+    RestoreCapacity {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    /// ADMIN, blocked while paused: how far guardians may raise.
+    SetRaiseBounds { bounds: RaiseBounds },
 }
 
 #[vagus_common::frame_query]
@@ -74,6 +101,13 @@ pub enum QueryMsg {
         executor_id: Uint64,
         action_id: HexBinary,
     },
+    #[returns(CapacityRaiseResponse)]
+    CapacityRaise {
+        executor_id: Uint64,
+        action_id: HexBinary,
+    },
+    #[returns(RaiseBounds)]
+    RaiseBounds {},
 }
 
 pub use vagus_common::migrate::MigrateMsg;
@@ -104,4 +138,12 @@ pub struct UsageResponse {
 pub struct CountersResponse {
     pub requests: Uint64,
     pub rejections: Uint64,
+}
+
+/// A pair's raise at the current block time; all zero when none is active.
+#[cw_serde]
+pub struct CapacityRaiseResponse {
+    pub active: bool,
+    pub capacity: u32,
+    pub until: Uint64,
 }

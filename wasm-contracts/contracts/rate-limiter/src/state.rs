@@ -3,7 +3,8 @@
 use cosmwasm_std::{Empty, StdError, StdResult, Storage};
 use cw_storage_plus::{Item, Map};
 
-use crate::msg::Config;
+use crate::msg::{Config, RaiseBounds};
+use crate::raise::Raise;
 use crate::window::Ring;
 
 /// The configuration of every pair without an override.
@@ -11,6 +12,13 @@ pub const DEFAULT_CONFIG: Item<Config> = Item::new("default_config");
 
 /// Per-pair overrides, keyed by `(executorId, actionId bytes)`.
 pub const PAIR_CONFIGS: Map<(u64, &[u8]), Config> = Map::new("pair_configs");
+
+/// Per-pair temporary raises (spec/rate-limiter.md "Temporary capacity raise"), apart from
+/// `PAIRS` so the usage record's encoding is unchanged; an expired one is inert.
+pub const RAISES: Map<(u64, &[u8]), Raise> = Map::new("raises");
+
+/// How far guardians may raise; absent = `{0, 0}` (guardians cannot raise).
+pub const RAISE_BOUNDS: Item<RaiseBounds> = Item::new("raise_bounds");
 
 /// Per-pair usage: one record, so a `consume` is one read and one write. Stored in the
 /// fixed-width binary form of [`PairUsage::to_bytes`], not JSON, so its size (and the
