@@ -44,7 +44,9 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
   this.timeout(300_000);
   const net = localnet();
   const dir = mkdtempSync(path.join(tmpdir(), "vagus-gov-e2e-"));
-  const provider = new JsonRpcProvider(net.evmRpc);
+  // No response cache: spawnSync blocks the timer that would expire it, so a nonce read
+  // after a child process could be the one cached before it.
+  const provider = new JsonRpcProvider(net.evmRpc, undefined, { cacheTimeout: -1 });
   const base: NodeJS.ProcessEnv = {
     ...process.env,
     VAGUS_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
@@ -418,6 +420,32 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
     // The record made by the export serves the rest of the proposal's life.
     const c = await cancelProposal(hre, r.id, { ...quiet, env: guardian });
     expect(c.state).to.equal("cancelled");
+  });
+
+  it("a propose killed after sending its EVM schedule resumes when run again: same proposal, the EVM schedule found on chain and not resent, the CosmWasm one sent", async () => {
+    const nonce = await provider.getTransactionCount(PROPOSER);
+    const killed = spawnSync(
+      path.join(ROOT, "node_modules", ".bin", "hardhat"),
+      ["vagus:gov", "propose", "unpause", "--component", "circuit-breaker", "--network", "localhost"],
+      { cwd: ROOT, env: { ...proposer, VAGUS_GOV_CRASH_AT: "evm:schedule" }, encoding: "utf8", timeout: 120_000 },
+    );
+    expect(killed.signal, killed.stdout + killed.stderr).to.equal("SIGKILL");
+    expect(killed.stdout).to.match(/\[1\/2\] evm:schedule: EVM timelock\.scheduleBatch/);
+    const id = /proposal (\d{8}T\d{6}-[0-9a-f]{8})/.exec(killed.stdout)![1];
+    expect(await provider.getTransactionCount(PROPOSER)).to.equal(nonce + 1);
+
+    const lines: string[] = [];
+    const r = await proposeOperations(hre, [{ component: "circuit-breaker", operation: "unpause", args: {} }], {
+      log: (l) => lines.push(l),
+      env: proposer,
+    });
+    expect(r.id).to.equal(id);
+    expect(lines.join("\n")).to.match(/\[1\/2\] evm:schedule: found on chain, recorded/);
+    expect(lines.join("\n")).to.match(/\[2\/2\] wasm:schedule: ok tx [0-9A-F]{64}, gas \d+/);
+    expect(await provider.getTransactionCount(PROPOSER)).to.equal(nonce + 1);
+    const [st] = await proposalStatus(hre, id, { ...quiet, env: base });
+    expect(st.stacks.map((x) => `${x.stack}:${x.state}`)).to.deep.equal(["evm:pending", "wasm:pending"]);
+    await cancelProposal(hre, id, { ...quiet, env: guardian });
   });
 
   it("an unknown proposal id is 12008 for every verb", async () => {
