@@ -19,6 +19,9 @@ run "deploy both stacks, kill and resume, sync, verify" npx hardhat test --netwo
 # The exporter on both nodes, scraped by a real Prometheus (started and stopped by the test on
 # VAGUS_E2E_PROMETHEUS_PORT, default 19990): counters = chain truth, alerts firing.
 run "monitoring: exporter + Prometheus + alerts on both nodes" npx hardhat test --network localhost test/e2e/monitoring.test.ts
+# Release gates (version rule, stale report, notes, rollback plan) and vagus:check (fresh,
+# tampered journal, out-of-band grant, one-stack parameter) on one deployment.
+run "release gates and the daily check" npx hardhat test --network localhost test/e2e/release.test.ts
 echo
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
