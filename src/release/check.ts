@@ -8,6 +8,7 @@ import type { EvmChain, WasmChain } from "../chains/types";
 import { bookPath, bookText, deriveBook, readBook } from "../deployment/address-book";
 import type { DeployConfig } from "../deployment/config";
 import { Journal, verifyJournalText } from "../deployment/journal";
+import { loadPlanFile } from "../deployment/plan";
 import { journalFile, readSync, type SyncFile } from "../deployment/sync";
 import { verifyDeployment } from "../deploy/verify";
 import type { EvmEndpoint } from "../deployment/endpoints";
@@ -83,7 +84,13 @@ export function checkRecords(cfg: Pick<DeployConfig, "pairDir" | "root" | "evmNe
 }
 
 /** sync.json against the chains: chain ids, proxies' implementations, contracts' code ids and checksums. */
-export async function checkSync(sync: SyncFile, evm: EvmChain, wasm: WasmChain): Promise<CheckItem[]> {
+export async function checkSync(
+  sync: SyncFile,
+  evm: EvmChain,
+  wasm: WasmChain,
+  /** Logical name → .wasm file: sync.json keys the stored codes by artifact. */
+  artifactOf: (name: string) => string | undefined,
+): Promise<CheckItem[]> {
   const out: CheckItem[] = [];
   const evmChainId = (await evm.block()).chainId.toString();
   const wasmChainId = (await wasm.block()).chainId;
@@ -109,9 +116,11 @@ export async function checkSync(sync: SyncFile, evm: EvmChain, wasm: WasmChain):
     }
     if (p.wasm) {
       const info = await wasm.contractInfo(p.wasm);
-      const rec = sync.wasm.codes[p.name];
+      const artifact = artifactOf(p.name);
+      const rec = artifact === undefined ? undefined : sync.wasm.codes[artifact];
       if (!info) problems.push(`CosmWasm ${p.wasm} is not a contract`);
-      else if (rec) {
+      else if (!rec) problems.push(`sync.json records no stored code for ${artifact ?? p.name}`);
+      else {
         if (info.codeId !== rec.codeId) problems.push(`CosmWasm code id ${info.codeId}, sync.json says ${rec.codeId}`);
         const sum = await wasm.codeChecksum(info.codeId);
         if (sum !== rec.checksum.toLowerCase())
@@ -223,7 +232,12 @@ export async function dailyCheck(
     ),
   );
   items.push(await checkAccess(hre));
-  items.push(...(await checkSync(sync, evm.chain, wasm)));
+  const plan = loadPlanFile();
+  const artifacts = new Map<string, string>([
+    ...plan.components.map((c): [string, string] => [c.name, c.wasm.artifact]),
+    ["timelock", plan.timelock.wasm.artifact],
+  ]);
+  items.push(...(await checkSync(sync, evm.chain, wasm, (n) => artifacts.get(n))));
   items.push(...checkRecords(cfg));
   const pending = (await hre.network.provider
     .request({ method: "eth_getBlockByNumber", params: ["pending", false] })

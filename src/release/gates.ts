@@ -1,4 +1,4 @@
-import { keccak256 } from "ethers";
+import { getAddress, keccak256 } from "ethers";
 
 import {
   codeMatchesArtifact,
@@ -177,7 +177,8 @@ export async function deployedOnChains(
       };
       try {
         const proxied = r.name !== "timelock";
-        const impl = proxied ? await proxyImplementation(evm, evmAddr) : evmAddr;
+        // Checksummed, as sync.json and the address books write addresses.
+        const impl = getAddress(proxied ? await proxyImplementation(evm, evmAddr) : evmAddr);
         d.implementation = impl;
         d.sameCode = codeMatchesArtifact(await evm.code(impl), readEvmArtifactWithImmutables(r.evmContract));
         d.version = await evmDeployedVersion(evm, r.evmContract, evmAddr);

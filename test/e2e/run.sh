@@ -28,6 +28,9 @@ run "emergency pause: wasmd CLI line, drill, --executor, idempotent" npx hardhat
 # The incident commands (src/incident): breaker trip/reset, a temporary raise that expires by
 # itself with the usage kept, executor pause/unpause, ANS status, bad input refused.
 run "incident commands on both nodes" npx hardhat test --network localhost test/e2e/incident.test.ts
+# Release gates (version rule, stale report, notes, rollback plan) and vagus:check (fresh,
+# tampered journal, out-of-band grant, one-stack parameter) on one deployment.
+run "release gates and the daily check" npx hardhat test --network localhost test/e2e/release.test.ts
 echo
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,7 +28,16 @@ import { loadSpec } from "../../src/spec";
  */
 
 const spec = loadSpec();
-const SPEC_FILES = ["afferent-inbox", "ans", "capability-issuer", "circuit-breaker", "rate-limiter", "reflex-arc", "timelock", "vagal-brake"];
+const SPEC_FILES = [
+  "afferent-inbox",
+  "ans",
+  "capability-issuer",
+  "circuit-breaker",
+  "rate-limiter",
+  "reflex-arc",
+  "timelock",
+  "vagal-brake",
+];
 
 describe("contract versions: one source in spec/", function () {
   this.timeout(300_000);
@@ -106,7 +115,10 @@ describe("contract versions: one source in spec/", function () {
     });
 
     it("a contract without a cw2 record reads as no version (raw key absent), not as an error", async () => {
-      const missing = await devnet.wasm.queryRaw(wasm.addressOf("RateLimiter"), new TextEncoder().encode("no_such_key"));
+      const missing = await devnet.wasm.queryRaw(
+        wasm.addressOf("RateLimiter"),
+        new TextEncoder().encode("no_such_key"),
+      );
       expect(missing).to.equal(null);
     });
   });
