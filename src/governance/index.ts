@@ -780,6 +780,58 @@ function stackStep(ctx: Ctx, record: ProposalRecord, s: Stack, verb: "execute" |
 }
 
 /**
+ * Operation ids given instead of a proposal id (a proposal scheduled outside the toolkit,
+ * seen in the chains' `CallScheduled` events): `0x` + 64 hex digits is the EVM timelock's,
+ * 64 bare hex digits the CosmWasm timelock's; comma- or space-separated, one per stack.
+ */
+export function operationIdsOf(text: string): Partial<Record<Stack, string>> | undefined {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0 || !parts.every((p) => /^(0x)?[0-9a-fA-F]{64}$/.test(p))) return undefined;
+  const out: Partial<Record<Stack, string>> = {};
+  for (const p of parts) {
+    const stack: Stack = p.startsWith("0x") ? "evm" : "wasm";
+    if (out[stack]) throw govError(GOV.USAGE, `two ${stack} operation ids given: one per stack`);
+    out[stack] = p.toLowerCase();
+  }
+  return out;
+}
+
+/** A record for operations scheduled outside the toolkit, so their cancellation is recorded too. */
+function foreignRecord(pair: string, ops: Partial<Record<Stack, string>>, env: NodeJS.ProcessEnv): ProposalRecord {
+  const existing = listRecords(pair, env).find((r) =>
+    STACKS.every((s) => (ops[s] ?? "") === (r[s]?.operationId ?? "").toLowerCase()),
+  );
+  if (existing) return existing;
+  const id = newId(createHash("sha256").update(JSON.stringify(ops)).digest("hex"));
+  const now = new Date().toISOString();
+  const stacks = STACKS.filter((s) => ops[s]);
+  const r: ProposalRecord = {
+    version: 1,
+    id,
+    pair,
+    description: "operations scheduled outside vagus:gov (cancelled by operation id)",
+    created: now,
+    updated: now,
+    stacks,
+    operations: [],
+    state: "proposed",
+  };
+  for (const s of stacks)
+    r[s] = {
+      network: "",
+      chainId: "",
+      timelock: "",
+      operationId: ops[s]!,
+      predecessor: "",
+      salt: "",
+      delay: "",
+      txs: {},
+      state: "unscheduled",
+    };
+  return r;
+}
+
+/**
  * Cancels a pending proposal on every stack where it is Waiting or Ready. The signer
  * needs CANCELLER: the proposers have it, and so does every governance guardian.
  */
@@ -790,7 +842,9 @@ export async function cancelProposal(
 ): Promise<ProposalRecord> {
   const env = opts.env ?? process.env;
   const cfg = configFromHre(hre, env, { requireKey: false });
-  const record = readRecord(path.basename(cfg.pairDir), id, env);
+  const pair = path.basename(cfg.pairDir);
+  const ops = operationIdsOf(id);
+  const record = ops ? foreignRecord(pair, ops, env) : readRecord(pair, id, env);
   const ctx = await openContext(hre, record.stacks, {
     ...opts,
     signer: true,

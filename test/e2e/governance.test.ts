@@ -44,7 +44,9 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
   this.timeout(300_000);
   const net = localnet();
   const dir = mkdtempSync(path.join(tmpdir(), "vagus-gov-e2e-"));
-  const provider = new JsonRpcProvider(net.evmRpc);
+  // No response cache: spawnSync blocks the timer that would expire it, so a nonce read
+  // after a child process could be the one cached before it.
+  const provider = new JsonRpcProvider(net.evmRpc, undefined, { cacheTimeout: -1 });
   const base: NodeJS.ProcessEnv = {
     ...process.env,
     VAGUS_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
@@ -264,6 +266,55 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
     expect(wHas.has_role).to.equal(false);
   });
 
+  it("an operation a compromised proposer schedules directly on both timelocks (no record) is cancelled by a guardian by its operation ids", async () => {
+    const tl = new Interface(readEvmArtifact("VagusTimelock").abi as never);
+    const evmTl = sync.evm.contracts.timelock;
+    const wasmTl = sync.wasm.contracts.timelock;
+    const salt = keccakText(`direct-${Date.now()}`);
+    const zero = `0x${"00".repeat(32)}`;
+    const grant = tl.encodeFunctionData("grantRole", [keccakText("PROPOSER_ROLE"), OUTSIDER]);
+    const sent = await (
+      await provider.getSigner(PROPOSER)
+    ).sendTransaction({ to: evmTl, data: tl.encodeFunctionData("schedule", [evmTl, 0, grant, zero, salt, DELAY]) });
+    expect((await sent.wait())?.status).to.equal(1);
+    const evmId = tl.decodeFunctionResult(
+      "hashOperation",
+      await provider.call({ to: evmTl, data: tl.encodeFunctionData("hashOperation", [evmTl, 0, grant, zero, salt]) }),
+    )[0] as string;
+    const call = {
+      execute: {
+        contract_addr: wasmTl,
+        msg: Buffer.from(JSON.stringify({ grant_role: { role: "proposer", account: net.addresses.alice } })).toString(
+          "base64",
+        ),
+        funds: [],
+      },
+    };
+    await chain.execute({
+      contract: wasmTl,
+      sender: chain.address("bob"),
+      msg: { schedule: { call, predecessor: zero.slice(2), salt: salt.slice(2), delay: String(DELAY) } },
+    });
+    const { id: wasmId } = await chain.query<{ id: string }>(wasmTl, {
+      hash_operation: { call, predecessor: zero.slice(2), salt: salt.slice(2) },
+    });
+
+    const r = await cancelProposal(hre, `${evmId},${wasmId}`, { ...quiet, env: guardian });
+    expect(r.state).to.equal("cancelled");
+    expect(r.evm!.canceller).to.equal(GUARDIAN);
+    expect(r.wasm!.canceller).to.equal(net.addresses.guardian);
+    const isOp = tl.decodeFunctionResult(
+      "isOperation",
+      await provider.call({ to: evmTl, data: tl.encodeFunctionData("isOperation", [evmId]) }),
+    )[0];
+    expect(isOp).to.equal(false);
+    expect(
+      (await chain.query<{ is_operation: boolean }>(wasmTl, { is_operation: { id: wasmId } })).is_operation,
+    ).to.equal(false);
+    const [st] = await proposalStatus(hre, r.id, { ...quiet, env: base });
+    expect(st.stacks.map((s) => `${s.stack}:${s.state}`)).to.deep.equal(["evm:cancelled", "wasm:cancelled"]);
+  });
+
   it("--export by a non-proposer writes a Safe batch and an unsigned CosmWasm tx naming the timelocks and the schedule; submitted by the proposers as written, the proposal is pending on both", async () => {
     const out = path.join(dir, "export");
     const nonce = await provider.getTransactionCount(OUTSIDER);
@@ -366,9 +417,45 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
       await new Promise((res) => setTimeout(res, 500));
     }
     expect(rows).to.deep.equal(["evm:pending", "wasm:pending"]);
+    // The record made by the export serves the rest of the proposal's life.
+    const c = await cancelProposal(hre, r.id, { ...quiet, env: guardian });
+    expect(c.state).to.equal("cancelled");
   });
 
-  it("the command line exits 1 with a coded error and sends nothing on bad input (unknown proposal, missing argument)", () => {
+  it("a propose killed after sending its EVM schedule resumes when run again: same proposal, the EVM schedule found on chain and not resent, the CosmWasm one sent", async () => {
+    const nonce = await provider.getTransactionCount(PROPOSER);
+    const killed = spawnSync(
+      path.join(ROOT, "node_modules", ".bin", "hardhat"),
+      ["vagus:gov", "propose", "unpause", "--component", "circuit-breaker", "--network", "localhost"],
+      { cwd: ROOT, env: { ...proposer, VAGUS_GOV_CRASH_AT: "evm:schedule" }, encoding: "utf8", timeout: 120_000 },
+    );
+    expect(killed.signal, killed.stdout + killed.stderr).to.equal("SIGKILL");
+    expect(killed.stdout).to.match(/\[1\/2\] evm:schedule: EVM timelock\.scheduleBatch/);
+    const id = /proposal (\d{8}T\d{6}-[0-9a-f]{8})/.exec(killed.stdout)![1];
+    expect(await provider.getTransactionCount(PROPOSER)).to.equal(nonce + 1);
+
+    const lines: string[] = [];
+    const r = await proposeOperations(hre, [{ component: "circuit-breaker", operation: "unpause", args: {} }], {
+      log: (l) => lines.push(l),
+      env: proposer,
+    });
+    expect(r.id).to.equal(id);
+    expect(lines.join("\n")).to.match(/\[1\/2\] evm:schedule: found on chain, recorded/);
+    expect(lines.join("\n")).to.match(/\[2\/2\] wasm:schedule: ok tx [0-9A-F]{64}, gas \d+/);
+    expect(await provider.getTransactionCount(PROPOSER)).to.equal(nonce + 1);
+    const [st] = await proposalStatus(hre, id, { ...quiet, env: base });
+    expect(st.stacks.map((x) => `${x.stack}:${x.state}`)).to.deep.equal(["evm:pending", "wasm:pending"]);
+    await cancelProposal(hre, id, { ...quiet, env: guardian });
+  });
+
+  it("an unknown proposal id is 12008 for every verb", async () => {
+    const id = "20200101T000000-00000000";
+    await expectCode(executeProposal(hre, id, { ...quiet, env: proposer }), GOV.UNKNOWN_PROPOSAL);
+    await expectCode(cancelProposal(hre, id, { ...quiet, env: guardian }), GOV.UNKNOWN_PROPOSAL);
+    await expectCode(proposalStatus(hre, id, { ...quiet, env: base }), GOV.UNKNOWN_PROPOSAL);
+  });
+
+  it("the command line exits 1 with a coded error and sends nothing on bad input (a missing argument)", () => {
     const run = (args: string[]) =>
       spawnSync(path.join(ROOT, "node_modules", ".bin", "hardhat"), ["vagus:gov", ...args, "--network", "localhost"], {
         cwd: ROOT,
@@ -376,13 +463,10 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
         encoding: "utf8",
         timeout: 120_000,
       });
-    const unknown = run(["execute", "20200101T000000-00000000"]);
-    expect(unknown.status, unknown.stdout + unknown.stderr).to.equal(1);
-    expect(unknown.stderr).to.match(/error 12008: no proposal "20200101T000000-00000000"/);
-    expect(unknown.stderr).to.match(/nothing was sent/);
     const missing = run(["propose", "setPairConfig", "--component", "rate-limiter", "executorId=7"]);
     expect(missing.status, missing.stdout + missing.stderr).to.equal(1);
     expect(missing.stderr).to.match(/error 12003: RateLimiter\.setPairConfig: missing argument actionId/);
+    expect(missing.stderr).to.match(/nothing was sent/);
   });
 });
 
