@@ -72,6 +72,32 @@ export const INVARIANTS: readonly Invariant[] = [
     },
   },
   {
+    // A step can touch a paused component through a notification, so each rule looks at the
+    // events of the component it is about, whatever the step called.
+    name: "paused ANS relaxes nobody, paused inbox stores nothing, paused reflex suppresses nothing",
+    source: "spec/safety-core.md §0 Pause on the safety core, §6.9",
+    needs: ["ANSStateManager", "AfferentInbox", "ReflexArc"],
+    async check(ctx) {
+      const { outcome } = ctx;
+      if (outcome.status === "error") return undefined;
+      const paused = async (on: string) => {
+        const p = await ask(ctx, on, "paused", {});
+        return (typeof p === "boolean" ? p : field(p, "paused")) === true;
+      };
+      const ev = (on: string) => outcome.events[on] ?? [];
+      const relaxed = ev("ANSStateManager").find(
+        (e) => e.name === "StateTransition" && num(e.fields.to) === 0 && num(e.fields.cause) === 1,
+      );
+      if (relaxed && (await paused("ANSStateManager")))
+        return `ANSStateManager relaxed executor ${stableJson(relaxed.fields.executorId)} to SAFE by readings while paused`;
+      if (ev("AfferentInbox").some((e) => e.name === "EvidencePosted") && (await paused("AfferentInbox")))
+        return "AfferentInbox stored evidence while paused";
+      if (ev("ReflexArc").some((e) => e.name === "ReflexSuppressed") && (await paused("ReflexArc")))
+        return "ReflexArc suppressed a trigger while paused";
+      return undefined;
+    },
+  },
+  {
     name: "a window never holds more than capacity",
     source: "spec/rate-limiter.md",
     needs: ["RateLimiter"],
