@@ -11,7 +11,7 @@ use cosmwasm_std::{
 use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
-use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, GUARDIAN};
+use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, EMERGENCY, GUARDIAN};
 use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
@@ -28,7 +28,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The roles this contract defines (spec/afferent-inbox.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ATTESTOR]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ATTESTOR, EMERGENCY]);
 
 /// Reply id of the reflex notification.
 pub const NOTIFY_REPLY: u64 = 1;

@@ -12,7 +12,7 @@ use vagus_common::error::validate_reason;
 use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
-use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, ORACLE};
+use vagus_common::roles::{self, Roles, ADMIN, EMERGENCY, GUARDIAN, ORACLE};
 use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
@@ -29,7 +29,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The roles this contract defines (spec/ans.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ORACLE]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ORACLE, EMERGENCY]);
 
 /// Reply id of the reflex notification.
 pub const NOTIFY_REPLY: u64 = 1;

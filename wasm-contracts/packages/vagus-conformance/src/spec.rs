@@ -136,7 +136,13 @@ impl ComponentSpec {
         let mut errors = Vec::new();
         let mut events = Vec::new();
         for doc in [&common, &own] {
-            for op in doc["operations"].as_array().into_iter().flatten() {
+            // EVM-only operations (the proxy's emergencyRollback) have no wasm message.
+            for op in doc["operations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| on_wasm(o))
+            {
                 operations.push(Operation {
                     name: op["name"].as_str().unwrap_or_default().to_string(),
                     kind: op["kind"].as_str().unwrap_or_default().to_string(),
