@@ -10,6 +10,7 @@ import type { NetworksUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-toolbox";
 import { applyRunFlags, RUN_FLAGS } from "./src/cli/flags";
 import "./tasks/equivalence";
+import "./tasks/governance";
 import "./tasks/monitor";
 
 /**

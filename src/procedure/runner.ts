@@ -68,7 +68,8 @@ export function runIdOf(p: Pick<ProcedureRun, "procedure" | "journal" | "newRun"
 }
 
 function gasOf(d: StepData): string {
-  return typeof d.gasUsed === "string" || typeof d.gasUsed === "number" ? ` gas ${d.gasUsed}` : "";
+  const tx = typeof d.tx === "string" ? ` tx ${d.tx},` : "";
+  return typeof d.gasUsed === "string" || typeof d.gasUsed === "number" ? `${tx} gas ${d.gasUsed}` : tx;
 }
 
 function addressOf(d: StepData): string {
