@@ -86,7 +86,11 @@ for (const subject of SUBJECTS) {
       ]);
       expect(await read()).to.deep.equal({ implementation: v1, paused: true });
       // v1 has no version(): the call reverts, so the old code is what runs.
-      await expect(proxy.version()).to.be.rejected;
+      let v1Answered = true;
+      await proxy.version().catch(() => {
+        v1Answered = false;
+      });
+      expect(v1Answered).to.equal(false);
       expect(await frame.hasRole(ROLE.ADMIN, admin.address)).to.equal(true);
       expect(await frame.hasRole(ROLE.GUARDIAN, guardian.address)).to.equal(true);
       // The implementation it left is not approved by the emergency path.
@@ -133,7 +137,7 @@ for (const subject of SUBJECTS) {
       await expectRejectedNoChange(C, read, call(emergency, never, "r"), "RollbackNotApproved");
       await expectRejectedNoChange(C, read, call(emergency, v2, "r"), "RollbackNotApproved");
       await expectRejectedNoChange(C, read, call(emergency, v1, ""), "EmptyReason");
-      await expectRejectedNoChange(C, read, call(emergency, v1, "x".repeat(257)), "ReasonTooLong", { length: 257 });
+      await expectRejectedNoChange(C, read, call(emergency, v1, "x".repeat(257)), "ReasonTooLong", { length: 257n });
     });
 
     it("after a governance rollback to v1, v2 becomes a target and v1 (running) is NotARollback", async () => {

@@ -9,7 +9,7 @@ use cosmwasm_std::{
 };
 use cw2::ContractVersion;
 use vagus_common::error::validate_reason;
-use vagus_common::migrate::{MigrateMsg, RollbackMsg};
+use vagus_common::migrate::MigrateMsg;
 use vagus_common::roles::{HasRoleResponse, EMERGENCY};
 use vagus_common::FrameError;
 
@@ -92,13 +92,7 @@ pub fn emergency_rollback(
         return Err(FrameError::NotARollback {}.into());
     }
     validate_reason(&reason)?;
-    let msg = MigrateMsg {
-        rollback: Some(RollbackMsg {
-            to_version: version.clone(),
-            reason: reason.clone(),
-            pause: true,
-        }),
-    };
+    let msg = MigrateMsg::rollback(&version, &reason, true);
     Ok(Response::new()
         .add_message(WasmMsg::Migrate {
             contract_addr: contract.to_string(),

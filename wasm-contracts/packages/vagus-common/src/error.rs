@@ -261,7 +261,7 @@ vagus_errors! {
         /// An emergency rollback to a code id the timelock never saw active on that contract.
         1204 RollbackNotApproved {} => "the target was never an active version of this contract under governance",
         /// A rollback migrate whose `to_version` is not the version of the code it runs.
-        1205 RollbackVersionMismatch { requested: String, code: String } => "rollback asks for version {requested} but this code is version {code}",
+        1205 RollbackVersionMismatch {} => "to_version is not the version of this code",
         /// A rollback to the version already active, or to a newer one.
         1206 NotARollback {} => "the target is not older than the active version",
         /// A cosmwasm-std error (serialization, storage), with its message.
