@@ -1,4 +1,4 @@
-import { getCreateAddress, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
+import { getCreateAddress, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 
 import {
   codeMatchesArtifact,
@@ -171,7 +171,10 @@ export function evmSteps(
   // --- timelock ---------------------------------------------------------------------
   const tlProposers = opts.timelockMode ? [t.deployer, ...gov.proposers] : gov.proposers;
   const tlExecutors = opts.timelockMode ? [t.deployer, ...gov.executors] : gov.executors;
-  const tlAdmin = opts.timelockMode ? t.deployer : ZeroAddress;
+  // The deployer administers the timelock only long enough to make every governance
+  // guardian a CANCELLER (OpenZeppelin's constructor gives that role to proposers only),
+  // then renounces.
+  const tlAdmin = t.deployer;
   steps.push(
     createStep(
       "evm:timelock",
@@ -225,6 +228,17 @@ export function evmSteps(
 
   // --- wiring, guardians, handover ------------------------------------------------------
   const adminCalls = wiringCalls(chain, plan, gov, state);
+  const cancellerGrants = gov.guardians.map((g, i) =>
+    callStep({
+      id: `evm:timelock:grant:CANCELLER:guardian#${i}`,
+      describe: `timelock: grant CANCELLER to guardian#${i}`,
+      target: () => state.addresses.timelock,
+      contract: tlName,
+      fn: "grantRole",
+      args: () => [TIMELOCK_ROLES.CANCELLER, g],
+      done: () => hasRole(tlName, state.addresses.timelock, TIMELOCK_ROLES.CANCELLER, g),
+    }),
+  );
   if (!opts.timelockMode) {
     for (const call of adminCalls) steps.push(callStep(call));
     for (const c of plan.components) {
@@ -253,8 +267,21 @@ export function evmSteps(
         }),
       );
     }
+    steps.push(...cancellerGrants);
+    steps.push(
+      callStep({
+        id: "evm:timelock:renounce-default_admin",
+        describe: "timelock: deployer renounces DEFAULT_ADMIN",
+        target: () => state.addresses.timelock,
+        contract: tlName,
+        fn: "renounceRole",
+        args: () => [ZeroHash, t.deployer],
+        done: async () => !(await hasRole(tlName, state.addresses.timelock, ZeroHash, t.deployer)),
+      }),
+    );
   } else {
     steps.push(...timelockBatch(t, tlName, adminCalls, gov, opts.deployment, state));
+    steps.push(...cancellerGrants);
     for (const [key, role] of Object.entries(TIMELOCK_ROLES)) {
       steps.push(
         callStep({

@@ -177,6 +177,15 @@ async function verifyEvm(
       expected: "true",
       actual: await has(tlName, timelock, TIMELOCK_ROLES.EXECUTOR, a),
     });
+  // Guardians can stop a queued proposal of a compromised proposer.
+  for (const a of g.guardians)
+    add({
+      stack: "evm",
+      subject: "timelock",
+      check: `CANCELLER guardian ${short(a)}`,
+      expected: "true",
+      actual: await has(tlName, timelock, TIMELOCK_ROLES.CANCELLER, a),
+    });
 
   const proxyArt = readEvmArtifactWithImmutables(ERC1967_PROXY);
   for (const c of plan.components) {
@@ -323,6 +332,14 @@ async function verifyWasm(
         check: `executor ${short(resolve(a))}`,
         expected: "true",
         actual: await tlHas("executor", resolve(a)),
+      });
+    for (const a of g.guardians)
+      add({
+        stack: "wasm",
+        subject: "timelock",
+        check: `canceller guardian ${short(resolve(a))}`,
+        expected: "true",
+        actual: await tlHas("canceller", resolve(a)),
       });
   }
   for (const c of plan.components) {

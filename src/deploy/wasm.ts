@@ -147,7 +147,9 @@ export function wasmSteps(
           fillTemplate(t.init, {
             minDelay: String(gov.minDelay),
             // Timelock mode: the deployer may propose/execute the wiring, then renounces.
-            timelockAdmin: opts.timelockMode ? deployer : null,
+            // Either mode: the deployer administers the timelock until every governance
+            // guardian holds canceller, then renounces.
+            timelockAdmin: deployer,
             proposers: (opts.timelockMode ? [deployer, ...gov.proposers] : gov.proposers).map(opts.resolve),
             executors: (opts.timelockMode ? [deployer, ...gov.executors] : gov.executors).map(opts.resolve),
           }),
@@ -243,6 +245,17 @@ export function wasmSteps(
     });
   }
   const admin = plan.spec.role("ADMIN").wasm;
+  const cancellerGrants = plan.wasmTimelock
+    ? gov.guardians.map((g, i) =>
+        execStep({
+          id: `wasm:timelock:grant:canceller:guardian#${i}`,
+          describe: `timelock: grant canceller to guardian#${i}`,
+          contract: () => state.addresses.timelock,
+          msg: () => ({ grant_role: { role: "canceller", account: opts.resolve(g) } }),
+          done: () => hasRole(state.addresses.timelock, "canceller", opts.resolve(g)),
+        }),
+      )
+    : [];
   if (!(opts.timelockMode && plan.wasmTimelock)) {
     for (const c of calls) steps.push(execStep(c));
     for (const c of plan.components) {
@@ -267,8 +280,21 @@ export function wasmSteps(
         }),
       );
     }
+    if (plan.wasmTimelock) {
+      steps.push(...cancellerGrants);
+      steps.push(
+        execStep({
+          id: `wasm:timelock:renounce-${admin}`,
+          describe: `timelock: deployer renounces ${admin}`,
+          contract: () => state.addresses.timelock,
+          msg: () => ({ renounce_role: { role: admin, caller_confirmation: deployer } }),
+          done: async () => !(await hasRole(state.addresses.timelock, admin, deployer)),
+        }),
+      );
+    }
   } else {
     steps.push(...timelockBatch(chain, network, calls, gov, opts.deployment, deployer, state));
+    steps.push(...cancellerGrants);
     for (const role of ["proposer", "executor", "canceller", admin]) {
       steps.push(
         execStep({

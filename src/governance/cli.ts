@@ -4,6 +4,7 @@ import { GOV, govError } from "./errors";
 import {
   cancelProposal,
   executeProposal,
+  operationIdsOf,
   parseStacks,
   proposalStatus,
   proposeOperations,
@@ -147,7 +148,9 @@ export async function runGovCommand(hre: HardhatRuntimeEnvironment, a: GovComman
       return 0;
     }
     case "cancel": {
-      const r = await cancelProposal(hre, idOf("cancel", a.rest), { log, env });
+      // A proposal id, or the operation ids of a proposal made outside the toolkit.
+      const ops = a.rest.length > 0 ? operationIdsOf(a.rest.join(",")) : undefined;
+      const r = await cancelProposal(hre, ops ? a.rest.join(",") : idOf("cancel", a.rest), { log, env });
       log(summary(r));
       return 0;
     }

@@ -1,3 +1,4 @@
+import { calculateFee, GasPrice } from "@cosmjs/stargate";
 import { Interface } from "ethers";
 
 import { readEvmArtifact } from "../chains/evm";
@@ -118,7 +119,11 @@ export function unsignedWasmTx(opts: {
   msgs: unknown[];
   memo?: string;
   gasLimit?: number;
+  /** The network's gas price (`0.025ustake`): the fee is paid at that price for the limit. */
+  gasPrice: string;
 }): UnsignedCosmosTx {
+  const gas = opts.gasLimit ?? 2_000_000;
+  const fee = calculateFee(gas, GasPrice.fromString(opts.gasPrice));
   return {
     body: {
       messages: opts.msgs.map((msg) => ({
@@ -135,8 +140,13 @@ export function unsignedWasmTx(opts: {
     },
     auth_info: {
       signer_infos: [],
-      // The multisig sets the fee when it signs (`wasmd tx sign` / `multisign` keep it).
-      fee: { amount: [], gas_limit: String(opts.gasLimit ?? 2_000_000), payer: "", granter: "" },
+      // Signing keeps the fee as written (`wasmd tx sign` / `multisign`), so it is set here.
+      fee: {
+        amount: fee.amount.map((c) => ({ denom: c.denom, amount: c.amount })),
+        gas_limit: String(gas),
+        payer: "",
+        granter: "",
+      },
       tip: null,
     },
     signatures: [],

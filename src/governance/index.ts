@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
-import { getAddress, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { getAddress, isAddress, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { EvmChainError, type EvmChain } from "../chains/evm";
@@ -169,7 +169,7 @@ async function openContext(
       const from = env.VAGUS_GOV_FROM?.trim();
       if (from) {
         const accounts = (await ep.chain.accounts()).map((a) => a.toLowerCase());
-        if (!accounts.includes(from.toLowerCase())) {
+        if (!isAddress(from) || !accounts.includes(from.toLowerCase())) {
           await ep.chain.close();
           throw govError(
             GOV.USAGE,
@@ -225,6 +225,19 @@ async function hasTimelockRole(ctx: Ctx, stack: Stack, role: "PROPOSER" | "EXECU
     (await wasmQuery<{ has_role: boolean }>(w, { has_role: { role: name, account: a } })).has_role;
   if (await has(account)) return true;
   return role === "EXECUTOR" && has("*");
+}
+
+/**
+ * A local EVM node (Hardhat) mines only on demand, so its latest block time stands still
+ * between transactions: one empty block brings it to the wall clock before states are
+ * read (as the deployment does while it waits for its timelock batch). Real chains mine
+ * by themselves and are left alone.
+ */
+async function syncLocalClock(ctx: Ctx): Promise<void> {
+  if (!ctx.evm || !ctx.cfg.evm.local) return;
+  await ctx.evm.chain.mine().catch((err: unknown) => {
+    if (!(err instanceof EvmChainError)) throw err;
+  });
 }
 
 async function chainState(
@@ -471,8 +484,13 @@ export async function proposeOperations(
         probeFirst: true,
         intent: () => Promise.resolve({ operation: p.operationId, from: e.signer }),
         probe: async () =>
-          (await tlView(e, "isOperation", [p.operationId])) ? { operation: p.operationId, already: true } : undefined,
-        run: (_i, hooks) => sendEvm(e, "scheduleBatch", [...evmBatchArgs(p), BigInt(p.delay)], hooks),
+          (await tlView(e, "isOperation", [p.operationId]))
+            ? { stack: "evm", operation: p.operationId, already: true }
+            : undefined,
+        run: async (_i, hooks) => ({
+          stack: "evm",
+          ...(await sendEvm(e, "scheduleBatch", [...evmBatchArgs(p), BigInt(p.delay)], hooks)),
+        }),
       });
     }
     if (ctx.wasm && record.wasm) {
@@ -487,14 +505,14 @@ export async function proposeOperations(
         intent: () => Promise.resolve({ operation: p.operationId, from: w.signer }),
         probe: async () =>
           (await wasmQuery<{ is_operation: boolean }>(w, { is_operation: { id: p.operationId } })).is_operation
-            ? { operation: p.operationId, already: true }
+            ? { stack: "wasm", operation: p.operationId, already: true }
             : undefined,
-        run: (_i, hooks) => sendWasm(w, p.msg, hooks),
+        run: async (_i, hooks) => ({ stack: "wasm", ...(await sendWasm(w, p.msg, hooks)) }),
       });
     }
     writeRecord(record, ctx.env);
     await runSteps(ctx, procedure, id, steps, record, (d) => {
-      const stack: Stack = d.operation === record.evm?.operationId ? "evm" : "wasm";
+      const stack = d.stack as Stack;
       const p = record[stack]!;
       p.state = "scheduled";
       if (typeof d.tx === "string") p.txs.schedule = d.tx;
@@ -554,7 +572,13 @@ function exportProposal(ctx: Ctx, record: ProposalRecord, dir: string): Proposal
     const file = path.resolve(dir, `${record.id}.wasm.unsigned-tx.json`);
     atomicWriteJson(
       file,
-      unsignedWasmTx({ sender, contract: p.timelock, msgs: [p.msg], memo: `vagus:gov ${record.id}` }),
+      unsignedWasmTx({
+        sender,
+        contract: p.timelock,
+        msgs: [p.msg],
+        memo: `vagus:gov ${record.id}`,
+        gasPrice: ctx.cfg.wasm.gasPrice,
+      }),
     );
     p.exported = file;
     ctx.log(`CosmWasm: unsigned tx ${file} (sign with: wasmd tx sign ${path.basename(file)} --from <multisig> ...)`);
@@ -582,6 +606,7 @@ export async function proposalStatus(
   const stacks = STACKS.filter((s) => records.some((r) => r.stacks.includes(s)));
   const ctx = await openContext(hre, stacks, { ...opts, signer: false, deployed: deployedOf(cfg, stacks) });
   try {
+    await syncLocalClock(ctx);
     const out: ProposalStatus[] = [];
     for (const r of records) out.push(await statusOf(ctx, r));
     return out;
@@ -637,6 +662,7 @@ export async function executeProposal(
   try {
     const todo: Stack[] = [];
     for (;;) {
+      await syncLocalClock(ctx);
       todo.length = 0;
       const waiting: string[] = [];
       for (const s of record.stacks) {
@@ -668,9 +694,6 @@ export async function executeProposal(
           "run execute again after the eta (vagus:gov status shows the time left)",
         );
       await new Promise((r) => setTimeout(r, 1000));
-      await ctx.evm?.chain.mine().catch((err: unknown) => {
-        if (!(err instanceof EvmChainError)) throw err;
-      });
     }
     if (todo.length === 0) {
       record.state = "executed";
@@ -757,6 +780,58 @@ function stackStep(ctx: Ctx, record: ProposalRecord, s: Stack, verb: "execute" |
 }
 
 /**
+ * Operation ids given instead of a proposal id (a proposal scheduled outside the toolkit,
+ * seen in the chains' `CallScheduled` events): `0x` + 64 hex digits is the EVM timelock's,
+ * 64 bare hex digits the CosmWasm timelock's; comma- or space-separated, one per stack.
+ */
+export function operationIdsOf(text: string): Partial<Record<Stack, string>> | undefined {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0 || !parts.every((p) => /^(0x)?[0-9a-fA-F]{64}$/.test(p))) return undefined;
+  const out: Partial<Record<Stack, string>> = {};
+  for (const p of parts) {
+    const stack: Stack = p.startsWith("0x") ? "evm" : "wasm";
+    if (out[stack]) throw govError(GOV.USAGE, `two ${stack} operation ids given: one per stack`);
+    out[stack] = p.toLowerCase();
+  }
+  return out;
+}
+
+/** A record for operations scheduled outside the toolkit, so their cancellation is recorded too. */
+function foreignRecord(pair: string, ops: Partial<Record<Stack, string>>, env: NodeJS.ProcessEnv): ProposalRecord {
+  const existing = listRecords(pair, env).find((r) =>
+    STACKS.every((s) => (ops[s] ?? "") === (r[s]?.operationId ?? "").toLowerCase()),
+  );
+  if (existing) return existing;
+  const id = newId(createHash("sha256").update(JSON.stringify(ops)).digest("hex"));
+  const now = new Date().toISOString();
+  const stacks = STACKS.filter((s) => ops[s]);
+  const r: ProposalRecord = {
+    version: 1,
+    id,
+    pair,
+    description: "operations scheduled outside vagus:gov (cancelled by operation id)",
+    created: now,
+    updated: now,
+    stacks,
+    operations: [],
+    state: "proposed",
+  };
+  for (const s of stacks)
+    r[s] = {
+      network: "",
+      chainId: "",
+      timelock: "",
+      operationId: ops[s]!,
+      predecessor: "",
+      salt: "",
+      delay: "",
+      txs: {},
+      state: "unscheduled",
+    };
+  return r;
+}
+
+/**
  * Cancels a pending proposal on every stack where it is Waiting or Ready. The signer
  * needs CANCELLER: the proposers have it, and so does every governance guardian.
  */
@@ -767,7 +842,9 @@ export async function cancelProposal(
 ): Promise<ProposalRecord> {
   const env = opts.env ?? process.env;
   const cfg = configFromHre(hre, env, { requireKey: false });
-  const record = readRecord(path.basename(cfg.pairDir), id, env);
+  const pair = path.basename(cfg.pairDir);
+  const ops = operationIdsOf(id);
+  const record = ops ? foreignRecord(pair, ops, env) : readRecord(pair, id, env);
   const ctx = await openContext(hre, record.stacks, {
     ...opts,
     signer: true,

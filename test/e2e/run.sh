@@ -16,6 +16,7 @@ run "artifacts on a real wasmd (wasmvm 2.2)" bash test/e2e/wasmd-smoke.sh
 run "cosmjs backend on wasmd" npx hardhat test --network localhost test/e2e/cosmjs-client.test.ts
 run "embedded engine vs wasmd: same steps, same outcomes" npx hardhat test --network localhost test/e2e/engine-vs-wasmd.test.ts
 run "deploy both stacks, kill and resume, sync, verify" npx hardhat test --network localhost test/e2e/deploy.test.ts
+run "governance: propose, execute after eta, guardian cancel, multisig export (vagus:gov)" npx hardhat test --network localhost test/e2e/governance.test.ts
 # The exporter on both nodes, scraped by a real Prometheus (started and stopped by the test on
 # VAGUS_E2E_PROMETHEUS_PORT, default 19990): counters = chain truth, alerts firing.
 run "monitoring: exporter + Prometheus + alerts on both nodes" npx hardhat test --network localhost test/e2e/monitoring.test.ts

@@ -152,7 +152,7 @@ describe("procedure runner: a non-deploy procedure (pause on both stacks) on the
     const summary = await run();
     expect(summary.steps.map((s) => s.status)).to.deep.equal(["ran", "ran"]);
     expect(lines[0]).to.equal("[1/2] evm:RateLimiter:pause: RateLimiter: pause (guardian)");
-    expect(lines[1]).to.match(/^\[1\/2\] evm:RateLimiter:pause: ok gas \d+/);
+    expect(lines[1]).to.match(/^\[1\/2\] evm:RateLimiter:pause: ok tx 0x[0-9a-f]{64}, gas \d+/);
     expect(lines[3]).to.match(/^\[2\/2\] wasm:RateLimiter:pause: ok gas \d+/);
     expect(await evmPaused()).to.equal(true);
     expect(await wasmPaused()).to.equal(true);
