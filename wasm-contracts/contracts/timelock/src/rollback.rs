@@ -31,7 +31,7 @@ fn contract_info(deps: Deps, contract: &Addr) -> StdResult<ContractInfoResponse>
 fn cw2_of(deps: Deps, contract: &Addr) -> StdResult<Option<ContractVersion>> {
     deps.querier
         .query_wasm_raw(contract, b"contract_info".to_vec())?
-        .map(|raw| cosmwasm_std::from_json(raw))
+        .map(cosmwasm_std::from_json)
         .transpose()
 }
 
