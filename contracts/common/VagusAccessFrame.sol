@@ -5,6 +5,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 
 /// @title VagusAccessFrame
 /// @notice The frame every Vagus contract shares (spec/frame.md): a fixed role set, `ADMIN`
@@ -17,6 +18,9 @@ import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Pau
 abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, PausableUpgradeable, UUPSUpgradeable {
     /// @notice Incident responders: pause fast, trip and reset breakers.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    /// @notice The emergency key, held apart from governance: `emergencyRollback` only.
+    bytes32 public constant EMERGENCY_ROLE = keccak256("EMERGENCY_ROLE");
 
     /// @notice A role management call named a role this contract does not define (1004).
     error UnknownRole(bytes32 role);
@@ -33,6 +37,17 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     /// @notice A `reason` argument is longer than 256 bytes of UTF-8; `length` is its byte length (1011).
     error ReasonTooLong(uint32 length);
 
+    /// @notice emergencyRollback to an implementation no ADMIN upgrade ever replaced (1204).
+    error RollbackNotApproved();
+    /// @notice emergencyRollback to the current implementation (1206).
+    error NotARollback();
+
+    /// @notice The EMERGENCY key returned the proxy to `implementation`.
+    /// @param implementation The implementation now behind the proxy.
+    /// @param account The EMERGENCY holder.
+    /// @param reason Why (1 ..= 256 bytes).
+    event EmergencyRollback(address indexed implementation, address indexed account, string reason);
+
     /// @dev Longest `reason`, in bytes (spec/safety-core.md §0 "Reasons").
     uint256 internal constant MAX_REASON_BYTES = 256;
 
@@ -46,6 +61,16 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     // keccak256(abi.encode(uint256(keccak256("vagus.storage.AccessFrame")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant ACCESS_FRAME_STORAGE_LOCATION =
         0xb4a7fec728661d6b83680bfa9941d880f4fd86c2099f0f03f62d642d5f6f9400;
+
+    /// @custom:storage-location erc7201:vagus.storage.Rollback
+    struct RollbackStorage {
+        // Implementations an ADMIN upgrade replaced: the only ones emergencyRollback
+        // installs. Written in _authorizeUpgrade, never by the emergency path itself.
+        mapping(address implementation => bool) approved;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("vagus.storage.Rollback")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant ROLLBACK_STORAGE_LOCATION = 0x6eabc1ddf06b558dab62c1b4470cbdac4b6c3aad34ae8a68ea115b48dc1a7100;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -119,6 +144,37 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         return _version();
     }
 
+    // ───────────────────────────── rollback ─────────────────────────────
+
+    /// @notice Pauses (if running) and returns the proxy at once, without the timelock's
+    /// delay, to `implementation`, which an ADMIN upgrade replaced before (spec/frame.md
+    /// "Rollback"). It installs nothing else, and approves nothing: the implementation it
+    /// leaves does not become a target.
+    /// @dev Needs `EMERGENCY`; then `RollbackNotApproved`, `NotARollback`, then the reason
+    /// (`EmptyReason`, `ReasonTooLong`). Allowed while paused. No initializer runs: the
+    /// target ran on this storage before, and its storage rules (spec/frame.md) keep what
+    /// later versions wrote readable.
+    /// @param implementation A previously replaced implementation.
+    /// @param reason Why, for the record (1 ..= 256 bytes).
+    function emergencyRollback(
+        address implementation,
+        string calldata reason
+    ) external onlyProxy onlyRole(EMERGENCY_ROLE) {
+        if (!_getRollbackStorage().approved[implementation]) revert RollbackNotApproved();
+        if (implementation == ERC1967Utils.getImplementation()) revert NotARollback();
+        _requireReason(reason);
+        if (!paused()) _pause();
+        ERC1967Utils.upgradeToAndCall(implementation, "");
+        emit EmergencyRollback(implementation, _msgSender(), reason);
+    }
+
+    /// @notice Whether `emergencyRollback` accepts `implementation`.
+    /// @param implementation An implementation address.
+    /// @return approved True once an ADMIN upgrade has replaced it behind this proxy.
+    function isRollbackTarget(address implementation) external view returns (bool approved) {
+        return _getRollbackStorage().approved[implementation];
+    }
+
     // ───────────────────────────── internals ─────────────────────────────
 
     /// @dev Grants `ADMIN` to `admin` and nothing else.
@@ -137,8 +193,9 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     /// @dev Whether `role` belongs to this contract's fixed role set (its spec `roles`).
     function _isKnownRole(bytes32 role) internal pure virtual returns (bool);
 
+    /// @dev EMERGENCY is a frame role: every component defines it (spec/common.json).
     function _requireKnownRole(bytes32 role) internal pure {
-        if (!_isKnownRole(role)) revert UnknownRole(role);
+        if (role != EMERGENCY_ROLE && !_isKnownRole(role)) revert UnknownRole(role);
     }
 
     function _requireAddress(address account) internal pure {
@@ -185,8 +242,18 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         revoked = super._revokeRole(role, account);
     }
 
-    /// @dev Upgrades need `ADMIN` (the timelock in production).
-    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+    /// @dev Upgrades need `ADMIN` (the timelock in production). The implementation being
+    /// replaced becomes an emergency rollback target: governance had it running.
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _getRollbackStorage().approved[ERC1967Utils.getImplementation()] = true;
+    }
+
+    function _getRollbackStorage() private pure returns (RollbackStorage storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            $.slot := ROLLBACK_STORAGE_LOCATION
+        }
+    }
 
     function _getAccessFrameStorage() private pure returns (AccessFrameStorage storage $) {
         // solhint-disable-next-line no-inline-assembly

@@ -31,6 +31,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { name: "reason", env: "VAGUS_REASON", kind: "string", help: "Why (recorded on chain and in the journal)" },
   { name: "plan", env: "VAGUS_PLAN", kind: "string", help: "A plan file (for example staged unpause)" },
   { name: "drill", env: "VAGUS_DRILL", kind: "boolean", help: "Rehearse on the localnets and print timings" },
+  { name: "from", env: "VAGUS_FROM", kind: "string", help: "EVM account to sign with (unlocked or configured)" },
 ];
 
 /** Thrown for a variable that does not parse; callers report it before touching a chain. */

@@ -77,7 +77,8 @@ describe("upgrade safety: ERC-7201 namespace slots", () => {
       }
       all.push(...namespaces);
     }
-    // One namespace per protocol contract and the shared frame; distinct ids outside test/.
+    // One namespace per protocol contract, the shared frame and its rollback targets;
+    // distinct ids outside test/.
     const protocol = all.filter((n) => !n.file.startsWith("contracts/test/"));
     expect(protocol.map((n) => n.id).sort()).to.deep.equal(
       [
@@ -88,6 +89,7 @@ describe("upgrade safety: ERC-7201 namespace slots", () => {
         "CircuitBreaker",
         "RateLimiter",
         "ReflexArc",
+        "Rollback",
         "VagalBrake",
       ]
         .map((c) => `vagus.storage.${c}`)

@@ -12,7 +12,7 @@ use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
 use vagus_common::pause::is_paused;
-use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, GUARDIAN};
+use vagus_common::roles::{self, Roles, ADMIN, ATTESTOR, EMERGENCY, GUARDIAN};
 use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
@@ -29,7 +29,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::AFFERENT_INBOX;
 
 /// The roles this contract defines (spec/afferent-inbox.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ATTESTOR]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ATTESTOR, EMERGENCY]);
 
 /// Reply id of the reflex notification.
 pub const NOTIFY_REPLY: u64 = 1;

@@ -13,7 +13,7 @@ use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::notify::reflex_notification;
 use vagus_common::pause::is_paused;
-use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, ORACLE};
+use vagus_common::roles::{self, Roles, ADMIN, EMERGENCY, GUARDIAN, ORACLE};
 use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
@@ -30,7 +30,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::ANS_STATE_MANAGER;
 
 /// The roles this contract defines (spec/ans.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ORACLE]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, ORACLE, EMERGENCY]);
 
 /// Reply id of the reflex notification.
 pub const NOTIFY_REPLY: u64 = 1;

@@ -16,7 +16,7 @@ use vagus_common::counter;
 use vagus_common::error::{validate_reason, CalleeError};
 use vagus_common::frame;
 use vagus_common::ids::{validate_action_id, validate_executor_id};
-use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, PLANNER, REPORTER, REVOKER};
+use vagus_common::roles::{self, Roles, ADMIN, EMERGENCY, GUARDIAN, PLANNER, REPORTER, REVOKER};
 use vagus_common::{authorize, FrameError, PausePolicy};
 
 use crate::error::{
@@ -43,7 +43,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::CAPABILITY_ISSUER;
 
 /// The roles this contract defines (spec/capability-issuer.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, PLANNER, REVOKER, REPORTER]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, PLANNER, REVOKER, REPORTER, EMERGENCY]);
 
 /// Token name and symbol (cw721 `contract_info`, ERC-721 `name`/`symbol`).
 pub const TOKEN_NAME: &str = "Vagus Capability";

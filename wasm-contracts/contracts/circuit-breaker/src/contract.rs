@@ -9,7 +9,7 @@ use cosmwasm_std::{
 };
 use vagus_common::events::pair_event;
 use vagus_common::frame;
-use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, GUARDIAN, REPORTER};
+use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, EMERGENCY, GUARDIAN, REPORTER};
 use vagus_common::{authorize, Pair, PausePolicy};
 
 use crate::breaker::{Admission, BreakerState, Input, PairBreaker, Phase, Transition};
@@ -27,7 +27,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::CIRCUIT_BREAKER;
 
 /// The roles this contract defines (spec/circuit-breaker.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER, REPORTER]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER, REPORTER, EMERGENCY]);
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(

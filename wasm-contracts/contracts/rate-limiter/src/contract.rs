@@ -9,7 +9,7 @@ use cosmwasm_std::{
 };
 use vagus_common::events::pair_event;
 use vagus_common::frame;
-use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, GUARDIAN};
+use vagus_common::roles::{self, Roles, ADMIN, CONSUMER, EMERGENCY, GUARDIAN};
 use vagus_common::{authorize, Pair, PausePolicy};
 
 use crate::config;
@@ -28,7 +28,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::RATE_LIMITER;
 
 /// The roles this contract defines (spec/rate-limiter.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER, EMERGENCY]);
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(

@@ -11,7 +11,7 @@ use vagus_common::error::validate_reason;
 use vagus_common::frame;
 use vagus_common::ids::validate_executor_id;
 use vagus_common::pause::is_paused;
-use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN, NOTIFIER};
+use vagus_common::roles::{self, Roles, ADMIN, EMERGENCY, GUARDIAN, NOTIFIER};
 use vagus_common::{authorize, PausePolicy};
 
 use crate::error::ContractError;
@@ -27,7 +27,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::REFLEX_ARC;
 
 /// The roles this contract defines (spec/reflex-arc.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, NOTIFIER]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, NOTIFIER, EMERGENCY]);
 
 /// Longest cooldown, in seconds (30 days).
 pub const MAX_COOLDOWN: u32 = 2_592_000;

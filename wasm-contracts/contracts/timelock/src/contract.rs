@@ -20,6 +20,7 @@ use crate::msg::{
 use crate::operation::{
     bytes32, hash_operation, hash_operation_batch, sub_msg, target, validate_calls, Bytes32,
 };
+use crate::rollback;
 use crate::state::{self, DONE_TIMESTAMP, MIN_DELAY, OPEN_EXECUTOR, TIMESTAMPS};
 
 /// cw2 contract name: `crates.io:vagus-timelock` (spec `wasmContract`).
@@ -172,6 +173,11 @@ pub fn execute(
             salt,
         } => execute_operation(deps, env, info, calls, true, predecessor, salt),
         ExecuteMsg::UpdateDelay { new_delay } => update_delay(deps, env, info, new_delay),
+        ExecuteMsg::EmergencyRollback {
+            contract_addr,
+            code_id,
+            reason,
+        } => rollback::emergency_rollback(deps, info, contract_addr, code_id, reason),
         ExecuteMsg::GrantRole { role, account } => grant_role(deps, info, role, account),
         ExecuteMsg::RevokeRole { role, account } => revoke_role(deps, info, role, account),
         frame => Ok(frame::execute(deps, &info, ROLES, frame)?),
@@ -274,7 +280,7 @@ fn require_executor(storage: &dyn Storage, caller: &Addr) -> Result<(), Contract
 }
 
 fn execute_operation(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     calls: Vec<Call>,
@@ -300,6 +306,7 @@ fn execute_operation(
     // any failure among them rolls this write back with the rest of the transaction. A
     // call that re-enters `execute` for this operation finds it Done and fails.
     TIMESTAMPS.save(deps.storage, &id, &DONE_TIMESTAMP)?;
+    rollback::record_targets(deps.branch(), &calls)?;
     let id_hex = HexBinary::from(id).to_hex();
     let mut res = Response::new();
     for (index, call) in calls.iter().enumerate() {
@@ -395,6 +402,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::GetOperationState { id } => to_json_binary(&OperationStateResponse {
             state: state_of(&id)? as u8,
         })?,
+        QueryMsg::RollbackTargets { contract_addr } => {
+            to_json_binary(&rollback::targets(deps, &contract_addr)?)?
+        }
         QueryMsg::GetMinDelay {} => to_json_binary(&MinDelayResponse {
             min_delay: Uint64::new(MIN_DELAY.load(deps.storage)?),
         })?,
@@ -442,4 +452,8 @@ pub const FRAME_ERRORS: &[&str] = &[
     "MigrateWrongContract",
     "MigrateDowngrade",
     "Std",
+    "EmptyReason",
+    "ReasonTooLong",
+    "RollbackNotApproved",
+    "NotARollback",
 ];

@@ -9,6 +9,7 @@ pub mod contract;
 pub mod error;
 pub mod msg;
 pub mod operation;
+pub mod rollback;
 pub mod state;
 
 #[cfg(test)]

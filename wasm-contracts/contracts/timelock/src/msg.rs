@@ -88,6 +88,14 @@ pub enum ExecuteMsg {
     },
     /// The timelock itself only (a scheduled call to itself).
     UpdateDelay { new_delay: Uint64 },
+    /// EMERGENCY holder *of `contract_addr`*: migrates it at once, without a delay, back to
+    /// `code_id`, which must be code this timelock migrated the contract away from
+    /// (`RollbackNotApproved` otherwise), with a pausing rollback message.
+    EmergencyRollback {
+        contract_addr: String,
+        code_id: u64,
+        reason: String,
+    },
 }
 
 #[vagus_common::frame_query(no_pause)]
@@ -114,6 +122,9 @@ pub enum QueryMsg {
         predecessor: HexBinary,
         salt: HexBinary,
     },
+    /// The code ids an emergency rollback of `contract_addr` may return to.
+    #[returns(RollbackTargetsResponse)]
+    RollbackTargets { contract_addr: String },
     #[returns(OperationIdResponse)]
     HashOperationBatch {
         calls: Vec<Call>,
@@ -164,4 +175,17 @@ pub struct MinDelayResponse {
 #[cw_serde]
 pub struct OperationIdResponse {
     pub id: HexBinary,
+}
+
+#[cw_serde]
+pub struct RollbackTarget {
+    pub code_id: u64,
+    /// The cw2 version the contract recorded while it ran this code.
+    pub version: String,
+}
+
+#[cw_serde]
+pub struct RollbackTargetsResponse {
+    /// Ascending by code id.
+    pub targets: Vec<RollbackTarget>,
 }

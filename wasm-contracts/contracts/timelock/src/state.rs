@@ -1,6 +1,6 @@
 //! Storage layout. Roles live in `vagus_common` under `vagus_*` keys.
 
-use cosmwasm_std::{StdResult, Storage};
+use cosmwasm_std::{Addr, StdResult, Storage};
 use cw_storage_plus::{Item, Map};
 
 /// `_timestamps` of TimelockController: operation id → the time it becomes ready, `1`
@@ -25,3 +25,9 @@ pub fn timestamp(storage: &dyn Storage, id: &[u8]) -> StdResult<u64> {
 pub fn open_executor(storage: &dyn Storage) -> StdResult<bool> {
     Ok(OPEN_EXECUTOR.may_load(storage)?.unwrap_or(false))
 }
+
+/// Emergency rollback targets (spec/frame.md "Rollback"): `(contract, code id)` → the cw2
+/// version that code recorded, written when an executed operation migrates `contract` away
+/// from that code. Only code that governance let run on the contract gets here; an
+/// emergency rollback adds nothing.
+pub const ROLLBACK_TARGETS: Map<(&Addr, u64), String> = Map::new("rollback_targets");

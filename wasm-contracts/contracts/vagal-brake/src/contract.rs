@@ -7,7 +7,7 @@ use cosmwasm_std::{
 };
 use vagus_common::frame;
 use vagus_common::ids::validate_action_id;
-use vagus_common::roles::{self, Roles, ADMIN, GUARDIAN};
+use vagus_common::roles::{self, Roles, ADMIN, EMERGENCY, GUARDIAN};
 use vagus_common::{authorize, pause, FrameError, PausePolicy};
 
 use crate::brake;
@@ -21,7 +21,7 @@ pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 pub const CONTRACT_VERSION: &str = vagus_common::versions::VAGAL_BRAKE;
 
 /// The roles this contract defines (spec/vagal-brake.json `roles`).
-pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN]);
+pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, EMERGENCY]);
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(

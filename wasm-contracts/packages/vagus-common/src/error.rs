@@ -258,6 +258,12 @@ vagus_errors! {
         1201 MigrateWrongContract { stored: String, expected: String } => "cannot migrate {stored} with the code of {expected}",
         /// migrate to an older semver than the stored one.
         1202 MigrateDowngrade { stored: String, new: String } => "cannot migrate from version {stored} down to {new}",
+        /// An emergency rollback to a code id the timelock never saw active on that contract.
+        1204 RollbackNotApproved {} => "the target was never an active version of this contract under governance",
+        /// A rollback migrate whose `to_version` is not the version of the code it runs.
+        1205 RollbackVersionMismatch {} => "to_version is not the version of this code",
+        /// A rollback to the version already active, or to a newer one.
+        1206 NotARollback {} => "the target is not older than the active version",
         /// A cosmwasm-std error (serialization, storage), with its message.
         1203 Std { message: String } => "{message}",
     }

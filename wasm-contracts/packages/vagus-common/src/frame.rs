@@ -117,7 +117,8 @@ pub fn query<M: FrameQuery>(deps: Deps, msg: M) -> Result<Binary, FrameError> {
 }
 
 /// The `migrate` entry point of every contract: the cw2 guard of spec/frame.md "Upgrades"
-/// (same contract name, no downgrade), with [`MigrateMsg`](crate::migrate::MigrateMsg).
+/// (same contract name, no downgrade) for `{}`, and the explicit rollback of "Rollback" for
+/// `{"rollback":{...}}` (see [`MigrateMsg`](crate::migrate::MigrateMsg)).
 ///
 /// `vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);`
 /// defines `pub fn migrate`, exported as the wasm entry point unless the crate is built
@@ -128,13 +129,17 @@ macro_rules! migrate_entry_point {
         #[cfg_attr(not(feature = "library"), $crate::cosmwasm_std::entry_point)]
         pub fn migrate(
             deps: $crate::cosmwasm_std::DepsMut,
-            _env: $crate::cosmwasm_std::Env,
-            _msg: $crate::migrate::MigrateMsg,
+            env: $crate::cosmwasm_std::Env,
+            msg: $crate::migrate::MigrateMsg,
         ) -> ::core::result::Result<$crate::cosmwasm_std::Response, $Error> {
-            ::core::result::Result::Ok($crate::migrate::migrate_guard(
+            // The chain only lets the contract's admin migrate; the contract itself is the
+            // account its `Paused` event names when a rollback pauses it.
+            ::core::result::Result::Ok($crate::migrate::migrate(
                 deps.storage,
+                &env.contract.address,
                 $name,
                 $version,
+                msg,
             )?)
         }
     };

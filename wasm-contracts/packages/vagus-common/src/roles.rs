@@ -31,6 +31,11 @@ pub const REVOKER: &str = "revoker";
 /// The ANS manager and the inbox (`ReflexArc.onStateTransition`, `onEvidence`).
 pub const NOTIFIER: &str = "notifier";
 
+/// The emergency key: on CosmWasm it gates nothing on the component itself; the timelock
+/// (the contract's chain admin) checks it there before an emergency rollback of that
+/// component (spec/frame.md "Rollback").
+pub const EMERGENCY: &str = "emergency";
+
 const HOLDERS: Map<(&str, &Addr), Empty> = Map::new("vagus_role_holders");
 const ADMIN_COUNT: Item<u32> = Item::new("vagus_admin_count");
 

@@ -136,6 +136,7 @@ impl ComponentSpec {
         let mut errors = Vec::new();
         let mut events = Vec::new();
         for doc in [&common, &own] {
+            // EVM-only operations (the proxy's emergencyRollback) have no wasm message.
             for op in doc["operations"]
                 .as_array()
                 .into_iter()

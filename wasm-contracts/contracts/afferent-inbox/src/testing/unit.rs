@@ -128,7 +128,7 @@ fn a_failing_notification_is_recorded() {
 #[test]
 fn migrate_guard_refuses_downgrades_and_other_contracts() {
     vagus_common::testing::assert_migrate_guard(
-        |deps| migrate(deps, mock_env(), MigrateMsg {}),
+        |deps| migrate(deps, mock_env(), MigrateMsg::default()),
         CONTRACT_NAME,
         CONTRACT_VERSION,
     );

@@ -212,7 +212,7 @@ fn unknown_tokens_and_views() {
 #[test]
 fn migrate_guard_refuses_downgrades_and_other_contracts() {
     vagus_common::testing::assert_migrate_guard(
-        |deps| migrate(deps, mock_env(), MigrateMsg {}),
+        |deps| migrate(deps, mock_env(), MigrateMsg::default()),
         CONTRACT_NAME,
         CONTRACT_VERSION,
     );

@@ -11,7 +11,12 @@ fn migrating_to_the_same_version_keeps_state() {
     s.guardian(super::helpers::trip_msg).unwrap();
     let new_code = s.app.store_code(super::helpers::contract());
     s.app
-        .migrate_contract(s.admin.clone(), s.addr.clone(), &MigrateMsg {}, new_code)
+        .migrate_contract(
+            s.admin.clone(),
+            s.addr.clone(),
+            &MigrateMsg::default(),
+            new_code,
+        )
         .unwrap();
     assert_eq!(s.status().state, 1);
     let config: Config = s.query(&QueryMsg::Config {});
@@ -24,7 +29,7 @@ fn only_the_chain_admin_can_migrate() {
     let new_code = s.app.store_code(super::helpers::contract());
     let stranger = s.stranger.clone();
     s.app
-        .migrate_contract(stranger, s.addr.clone(), &MigrateMsg {}, new_code)
+        .migrate_contract(stranger, s.addr.clone(), &MigrateMsg::default(), new_code)
         .unwrap_err();
 }
 
@@ -32,7 +37,7 @@ fn only_the_chain_admin_can_migrate() {
 fn another_contracts_state_is_refused() {
     vagus_common::testing::assert_foreign_state_refused(
         super::helpers::contract(),
-        &MigrateMsg {},
+        &MigrateMsg::default(),
         "crates.io:vagus-rate-limiter",
         super::helpers::T0,
     );
@@ -41,7 +46,7 @@ fn another_contracts_state_is_refused() {
 #[test]
 fn migrate_guard_refuses_downgrades_and_other_contracts() {
     vagus_common::testing::assert_migrate_guard(
-        |deps| migrate(deps, mock_env(), MigrateMsg {}),
+        |deps| migrate(deps, mock_env(), MigrateMsg::default()),
         CONTRACT_NAME,
         CONTRACT_VERSION,
     );

@@ -11,7 +11,7 @@ use crate::msg::{Call, MigrateMsg};
 #[test]
 fn migrate_guard_refuses_downgrades_and_other_contracts() {
     vagus_common::testing::assert_migrate_guard(
-        |deps| migrate(deps, mock_env(), MigrateMsg {}),
+        |deps| migrate(deps, mock_env(), MigrateMsg::default()),
         CONTRACT_NAME,
         CONTRACT_VERSION,
     );
@@ -21,7 +21,7 @@ fn migrate_guard_refuses_downgrades_and_other_contracts() {
 fn another_contracts_state_is_refused() {
     vagus_common::testing::assert_foreign_state_refused(
         contract(),
-        &MigrateMsg {},
+        &MigrateMsg::default(),
         "crates.io:vagus-rate-limiter",
         T0,
     );
@@ -37,14 +37,14 @@ fn only_the_timelock_migrates_the_limiter_and_only_after_the_delay() {
         .migrate_contract(
             deployer,
             s.limiter.clone(),
-            &rate_limiter::msg::MigrateMsg {},
+            &rate_limiter::msg::MigrateMsg::default(),
             new_code,
         )
         .unwrap_err();
     let call = Call::Migrate {
         contract_addr: s.limiter.to_string(),
         new_code_id: new_code,
-        msg: to_json_binary(&rate_limiter::msg::MigrateMsg {}).unwrap(),
+        msg: to_json_binary(&rate_limiter::msg::MigrateMsg::default()).unwrap(),
     };
     s.schedule(&call, &zero(), &zero(), MIN_DELAY).unwrap();
     s.at(MIN_DELAY - 1);

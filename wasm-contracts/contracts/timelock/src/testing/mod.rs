@@ -7,3 +7,4 @@ mod instantiate;
 mod migration;
 mod operations;
 mod roles;
+mod rollback;

@@ -178,7 +178,7 @@ fn role_holders_lists_the_admin_and_granted_roles_through_the_json_surface() {
 #[test]
 fn migrate_guard_refuses_downgrades_and_other_contracts() {
     vagus_common::testing::assert_migrate_guard(
-        |deps| migrate(deps, mock_env(), MigrateMsg {}),
+        |deps| migrate(deps, mock_env(), MigrateMsg::default()),
         CONTRACT_NAME,
         CONTRACT_VERSION,
     );
