@@ -70,7 +70,8 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     }
 
     // keccak256(abi.encode(uint256(keccak256("vagus.storage.Rollback")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant ROLLBACK_STORAGE_LOCATION = 0x6eabc1ddf06b558dab62c1b4470cbdac4b6c3aad34ae8a68ea115b48dc1a7100;
+    bytes32 private constant ROLLBACK_STORAGE_LOCATION =
+        0x6eabc1ddf06b558dab62c1b4470cbdac4b6c3aad34ae8a68ea115b48dc1a7100;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
