@@ -300,7 +300,7 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         return (config, header);
     }
 
-    /// @dev Check 1 of `raiseCapacity` / `restoreCapacity`: `ADMIN` or `GUARDIAN`.
+    /// @notice Check 1 of `raiseCapacity` / `restoreCapacity`: `ADMIN` or `GUARDIAN`.
     /// @return isAdmin Whether the caller holds `ADMIN` (no guardian bounds apply).
     function _requireResponder() private view returns (bool isAdmin) {
         isAdmin = hasRole(DEFAULT_ADMIN_ROLE, msg.sender);

@@ -298,7 +298,7 @@ contract RateLimiterOffByOne is VagusAccessFrame, IRateLimiter {
         return (config, header);
     }
 
-    /// @dev Check 1 of `raiseCapacity` / `restoreCapacity`: `ADMIN` or `GUARDIAN`.
+    /// @notice Check 1 of `raiseCapacity` / `restoreCapacity`: `ADMIN` or `GUARDIAN`.
     /// @return isAdmin Whether the caller holds `ADMIN` (no guardian bounds apply).
     function _requireResponder() private view returns (bool isAdmin) {
         isAdmin = hasRole(DEFAULT_ADMIN_ROLE, msg.sender);

@@ -173,7 +173,8 @@ export function commandArb(runner: DifferentialRunner, components: string[], act
   for (const name of components) {
     const c = runner.spec.component(name);
     for (const op of c.operations) {
-      if (op.kind !== "execute") continue;
+      // One-stack operations (the EVM proxy's emergencyRollback) have nothing to compare.
+      if (op.kind !== "execute" || (op.stacks !== undefined && op.stacks.length < 2)) continue;
       const holder = op.role ? op.role.toLowerCase() : undefined;
       const caller =
         holder === undefined

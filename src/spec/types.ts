@@ -59,6 +59,8 @@ export interface SpecOperation {
   kind: OperationKind;
   /** Role the caller needs (`null`: anyone); executes only. */
   role?: RoleKey | null;
+  /** A second role that may also call it (within bounds the operation defines). */
+  alsoRole?: RoleKey;
   description?: string;
   /** Whether the operation works while paused; executes only. */
   pause?: "allowed" | "blocked";
