@@ -5,7 +5,7 @@
 //! variants and implement [`FrameExecute`] / [`FrameQuery`]. The contract matches its own
 //! variants and hands every other one to [`execute`] / [`query`]:
 //!
-//! ```ignore
+//! ```text
 //! match msg {
 //!     ExecuteMsg::Consume { .. } => consume(..),
 //!     frame => Ok(vagus_common::frame::execute(deps, &info, ROLES, frame)?),

@@ -3,7 +3,7 @@
 //! Every Vagus contract answers the same role and pause messages (spec/common.json
 //! `operations`). Instead of each contract spelling them out, it marks its message enums:
 //!
-//! ```ignore
+//! ```text
 //! #[vagus_common::frame_execute]
 //! #[cw_serde]
 //! pub enum ExecuteMsg { Consume { .. }, .. }
