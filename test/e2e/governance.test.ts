@@ -44,7 +44,9 @@ describe("vagus:gov on the localnets: propose, execute, guardian cancel, multisi
   this.timeout(300_000);
   const net = localnet();
   const dir = mkdtempSync(path.join(tmpdir(), "vagus-gov-e2e-"));
-  const provider = new JsonRpcProvider(net.evmRpc);
+  // No response cache: spawnSync blocks the timer that would expire it, so a nonce read
+  // after a child process could be the one cached before it.
+  const provider = new JsonRpcProvider(net.evmRpc, undefined, { cacheTimeout: -1 });
   const base: NodeJS.ProcessEnv = {
     ...process.env,
     VAGUS_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
