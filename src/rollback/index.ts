@@ -4,7 +4,13 @@ import path from "node:path";
 import { getAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { proxyImplementation, readEvmArtifact, type EvmChain } from "../chains/evm";
+import {
+  codeMatchesArtifact,
+  proxyImplementation,
+  readEvmArtifact,
+  readEvmArtifactWithImmutables,
+  type EvmChain,
+} from "../chains/evm";
 import type { WasmChain } from "../chains/wasm";
 import { envBool, envList, envString } from "../cli/flags";
 import { evmAt, evmView } from "../deploy/evm";
@@ -587,6 +593,7 @@ export async function governanceRollback(
         }
         await executeProposal(hre, proposal!, {
           waitUntilReady: true,
+          recordVersions: false,
           env: ctx.env,
           log: (l: string) => ctx.log(`    ${l}`),
         });
@@ -687,11 +694,22 @@ export async function recordActiveVersions(
         const now = await running(ctx, chains, probe);
         if (!now) continue;
         const entry = entryOf(ctx, stack, name);
-        const label =
-          stack === "evm"
-            ? (opts.evmArtifacts?.[now] ?? (entry && evmRecordOf(entry, now)?.artifact) ?? undefined)
-            : undefined;
-        if (stack === "evm" && label) readEvmArtifact(label);
+        let label: string | undefined;
+        if (stack === "evm") {
+          label = opts.evmArtifacts?.[now] ?? (entry && evmRecordOf(entry, now)?.artifact) ?? undefined;
+          if (!label) {
+            const contract = evmContractOf(ctx, name);
+            if (codeMatchesArtifact(await chains.evm!.chain.code(now), readEvmArtifactWithImmutables(contract)))
+              label = contract;
+          }
+          // Without a contract name the book would carry the previous one forward, and a later
+          // rollback's storage-layout check would compare the wrong layouts: not recorded.
+          if (!label) {
+            ctx.log(`${name} (evm): ${now} matches no known contract; not recorded (give the upgrade's evm.artifact)`);
+            continue;
+          }
+          readEvmArtifact(label);
+        }
         targets.push({ ...probe, to: now, label });
       }
     }
