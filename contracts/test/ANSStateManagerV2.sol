@@ -8,7 +8,7 @@ import {ANSStateManager} from "../ANSStateManager.sol";
 contract ANSStateManagerV2 is ANSStateManager {
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 }

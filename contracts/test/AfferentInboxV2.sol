@@ -8,7 +8,7 @@ import {AfferentInbox} from "../AfferentInbox.sol";
 contract AfferentInboxV2 is AfferentInbox {
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 }

@@ -8,7 +8,7 @@ import {CapabilityIssuer} from "../CapabilityIssuer.sol";
 contract CapabilityIssuerV2 is CapabilityIssuer {
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 }

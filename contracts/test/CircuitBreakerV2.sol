@@ -8,7 +8,7 @@ import {CircuitBreaker} from "../CircuitBreaker.sol";
 contract CircuitBreakerV2 is CircuitBreaker {
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 }

@@ -23,7 +23,7 @@ contract RateLimiterV2 is RateLimiter {
 
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 

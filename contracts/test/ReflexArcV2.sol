@@ -8,7 +8,7 @@ import {ReflexArc} from "../ReflexArc.sol";
 contract ReflexArcV2 is ReflexArc {
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 }

@@ -8,7 +8,7 @@ import {VagalBrake} from "../VagalBrake.sol";
 contract VagalBrakeV2 is VagalBrake {
     /// @notice The implementation's version.
     /// @return Always 2.
-    function version() external pure returns (uint256) {
+    function testVersion() external pure returns (uint256) {
         return 2;
     }
 }

@@ -90,6 +90,18 @@ interface Ctx {
   dryRun: boolean;
 }
 
+/** Orders `major.minor.patch` versions as the contracts do (pre-release tags ignored). */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]
+      .split(".")
+      .map((x) => Number(x) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
 function norm(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
@@ -235,21 +247,7 @@ async function resolveTargets(
       if ((await chain.code(target)) === "0x")
         throw rbError(RB.UNKNOWN_TARGET, `${name}: no contract code at ${target} on ${chains.evm.network}`);
       const contract = evmContractOf(ctx, name);
-      const runningArtifact = (entry && evmRecordOf(entry, running)?.artifact) ?? undefined;
-      const targetArtifact = entry && evmRecordOf(entry, target)?.artifact;
-      if (!runningArtifact || !targetArtifact)
-        throw rbError(
-          RB.UNKNOWN_TARGET,
-          `${name}: the address book names no contract for ${!runningArtifact ? `the running implementation ${running}` : `the target ${target}`}, so its storage layout cannot be checked`,
-          "record the versions first (they are recorded by every deploy, upgrade and rollback command)",
-        );
-      const problems = rollbackLayoutProblems(runningArtifact, targetArtifact);
-      if (problems.length > 0)
-        throw rbError(
-          RB.LAYOUT_INCOMPATIBLE,
-          `${name}: OpenZeppelin's storage-layout validation refuses ${runningArtifact} → ${targetArtifact}:\n${problems.join("\n")}`,
-          "a rollback may only leave whole namespaces the newer version added (spec/frame.md)",
-        );
+      // The allowlist first: an emergency target it lacks is refused as such, whatever the book knows.
       if (mode === "emergency") {
         const approved = (await evmView(chain, contract, proxy, "isRollbackTarget", [target])) as boolean;
         if (!approved)
@@ -269,6 +267,21 @@ async function resolveTargets(
             "sign with the emergency key (--from)",
           );
       }
+      const runningArtifact = (entry && evmRecordOf(entry, running)?.artifact) ?? undefined;
+      const targetArtifact = entry && evmRecordOf(entry, target)?.artifact;
+      if (!runningArtifact || !targetArtifact)
+        throw rbError(
+          RB.UNKNOWN_TARGET,
+          `${name}: the address book names no contract for ${!runningArtifact ? `the running implementation ${running}` : `the target ${target}`}, so its storage layout cannot be checked`,
+          "record the versions first (they are recorded by every deploy, upgrade and rollback command)",
+        );
+      const problems = rollbackLayoutProblems(runningArtifact, targetArtifact);
+      if (problems.length > 0)
+        throw rbError(
+          RB.LAYOUT_INCOMPATIBLE,
+          `${name}: OpenZeppelin's storage-layout validation refuses ${runningArtifact} → ${targetArtifact}:\n${problems.join("\n")}`,
+          "a rollback may only leave whole namespaces the newer version added (spec/frame.md)",
+        );
       out.push({ stack: "evm", component: name, from: running, to: target, label: targetArtifact });
     }
     if (chains.wasm) {
@@ -301,6 +314,16 @@ async function resolveTargets(
           mode === "emergency"
             ? "the emergency key returns only to code governance ran before; anything else goes through governance (scripts/rollback.ts)"
             : "a governance rollback returns to code the contract ran under the timelock; a new code goes through an upgrade proposal",
+        );
+      // The contract accepts a rollback only to an older cw2 version (NotARollback 1206): refused
+      // here, before anything is sent on either stack. The running code's version is known
+      // when the timelock migrated the contract away from it before.
+      const runningVersion = targets.find((t) => t.code_id === info?.codeId)?.version;
+      if (runningVersion && compareVersions(recorded.version, runningVersion) >= 0)
+        throw rbError(
+          RB.NOT_OLDER,
+          `${name}: code ${target} (version ${recorded.version}) is not older than the running code ${info?.codeId} (version ${runningVersion}); the contract takes a rollback to an older version only`,
+          "a newer version is installed by an upgrade proposal (vagus:gov propose upgrade)",
         );
       if (mode === "emergency" && chains.wasmSigner) {
         const { has_role } = await chain.query<{ has_role: boolean }>(addr, {

@@ -17,6 +17,7 @@ run "cosmjs backend on wasmd" npx hardhat test --network localhost test/e2e/cosm
 run "embedded engine vs wasmd: same steps, same outcomes" npx hardhat test --network localhost test/e2e/engine-vs-wasmd.test.ts
 run "deploy both stacks, kill and resume, sync, verify" npx hardhat test --network localhost test/e2e/deploy.test.ts
 run "governance: propose, execute after eta, guardian cancel, multisig export (vagus:gov)" npx hardhat test --network localhost test/e2e/governance.test.ts
+run "rollback: governance upgrade v2 and rollback to v1, emergency rollback (both stacks)" npx hardhat test --network localhost test/e2e/rollback.test.ts
 # The exporter on both nodes, scraped by a real Prometheus (started and stopped by the test on
 # VAGUS_E2E_PROMETHEUS_PORT, default 19990): counters = chain truth, alerts firing.
 run "monitoring: exporter + Prometheus + alerts on both nodes" npx hardhat test --network localhost test/e2e/monitoring.test.ts

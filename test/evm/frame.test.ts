@@ -396,9 +396,9 @@ for (const subject of SUBJECTS) {
           subject.v2,
           await frame.getAddress(),
         )) as unknown as VagusAccessFrame & {
-          version(): Promise<bigint>;
+          testVersion(): Promise<bigint>;
         };
-        expect(await upgraded.version()).to.equal(2n);
+        expect(await upgraded.testVersion()).to.equal(2n);
         expect(await upgraded.hasRole(ROLE.ADMIN, admin.address)).to.equal(true);
         expect(await upgraded.hasRole(ROLE.GUARDIAN, alice.address)).to.equal(true);
         expect(await upgraded.paused()).to.equal(true);

@@ -33,7 +33,7 @@ async function implementationOf(proxy: string): Promise<string> {
   return ethers.getAddress(ethers.dataSlice(word, 12));
 }
 
-type Versioned = VagusAccessFrame & { version(): Promise<bigint> };
+type Versioned = VagusAccessFrame & { testVersion(): Promise<bigint> };
 
 for (const subject of SUBJECTS) {
   const C = subject.component;
@@ -77,7 +77,7 @@ for (const subject of SUBJECTS) {
 
     it("EMERGENCY returns to v1 in one call: Paused, Upgraded, EmergencyRollback; v1 code runs, roles kept", async () => {
       const proxy = (await ethers.getContractAt(subject.v2, await frame.getAddress())) as unknown as Versioned;
-      expect(await proxy.version()).to.equal(2n);
+      expect(await proxy.testVersion()).to.equal(2n);
       const receipt = await receiptOf(await frame.connect(emergency).emergencyRollback(v1, "v2 miscounts"));
       expect(logsOf(receipt, await frame.getAddress(), frame.interface)).to.deep.equal([
         { name: "Paused", args: { account: emergency.address } },
@@ -85,9 +85,9 @@ for (const subject of SUBJECTS) {
         { name: "EmergencyRollback", args: { implementation: v1, account: emergency.address, reason: "v2 miscounts" } },
       ]);
       expect(await read()).to.deep.equal({ implementation: v1, paused: true });
-      // v1 has no version(): the call reverts, so the old code is what runs.
+      // v1 has no testVersion(): the call reverts, so the old code is what runs.
       let v1Answered = true;
-      await proxy.version().catch(() => {
+      await proxy.testVersion().catch(() => {
         v1Answered = false;
       });
       expect(v1Answered).to.equal(false);
