@@ -59,7 +59,6 @@ describe("rollback on the localnets: governance upgrade v2 and rollback to v1, e
   };
   let v1: { evm: string; wasm: number; capacity: number };
   let v2: { evm: string; wasm: number };
-  let pairDir: string;
 
   const hardhatRun = (script: string, args: string[], env: NodeJS.ProcessEnv) => {
     const r = spawnSync("npx", ["hardhat", "run", script, "--network", "localhost", ...args], {
@@ -114,7 +113,6 @@ describe("rollback on the localnets: governance upgrade v2 and rollback to v1, e
     params.governance.wasm.minDelay = DELAY;
     writeFileSync(base.VAGUS_DEPLOY_PARAMS!, JSON.stringify(params));
     const cfg = configFromHre(hre, base);
-    pairDir = cfg.pairDir;
     const evm = await evmEndpointFromHre(hre);
     try {
       await runDeployment(cfg, evm, { env: base, log: () => undefined });
