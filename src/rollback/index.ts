@@ -27,7 +27,15 @@ import { runIdOf, runProcedure } from "../procedure/runner";
 import type { Step, StepData } from "../procedure/steps";
 import { specErrorOf } from "../spec";
 import { RB, rbError } from "./errors";
-import { evmRecordOf, evmTarget, parseTo, rollbackLayoutProblems, wasmTarget, type ToFlag } from "./targets";
+import {
+  compareVersions,
+  evmRecordOf,
+  evmTarget,
+  parseTo,
+  rollbackLayoutProblems,
+  wasmTarget,
+  type ToFlag,
+} from "./targets";
 
 export { RB } from "./errors";
 export { parseTo, previousEvm, previousWasm, rollbackLayoutProblems } from "./targets";
@@ -88,18 +96,6 @@ interface Ctx {
   to: ToFlag;
   reason: string;
   dryRun: boolean;
-}
-
-/** Orders `major.minor.patch` versions as the contracts do (pre-release tags ignored). */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) =>
-    v
-      .split(/[-+]/)[0]
-      .split(".")
-      .map((x) => Number(x) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
 }
 
 function norm(s: string): string {
