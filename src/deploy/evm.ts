@@ -10,7 +10,7 @@ import {
   type EvmChain,
 } from "../chains/evm";
 import { toEvmArg } from "../spec";
-import type { GovernanceParams } from "../deployment/config";
+import { emergencyHolders, type GovernanceParams } from "../deployment/config";
 import type { EvmEndpoint } from "../deployment/endpoints";
 import { ConfigError } from "../deployment/errors";
 import { fillTemplate, type Plan, type PlannedComponent } from "../deployment/plan";
@@ -361,6 +361,12 @@ function wiringCalls(chain: EvmChain, plan: Plan, gov: GovernanceParams, state: 
     if (!c.component.hasRole("GUARDIAN")) continue;
     gov.guardians.forEach((g, i) =>
       grants.push({ component: c.name, role: "GUARDIAN", to: () => g, label: `guardian#${i}` }),
+    );
+  }
+  for (const c of plan.components) {
+    if (!c.component.hasRole("EMERGENCY")) continue;
+    emergencyHolders(gov).forEach((g, i) =>
+      grants.push({ component: c.name, role: "EMERGENCY", to: () => g, label: `emergency#${i}` }),
     );
   }
   for (const g of grants) {

@@ -13,7 +13,7 @@ import {
 import { wasmChecksum, WasmChainError, type WasmChain } from "../chains/wasm";
 import { commit, type CborValue } from "../cbor";
 import { fromEvm, fromWasm, type Canonical } from "../spec";
-import { accountResolver, type DeployConfig } from "../deployment/config";
+import { accountResolver, emergencyHolders, type DeployConfig } from "../deployment/config";
 import { DeployError } from "../deployment/errors";
 import { connectWasmChain, type EvmEndpoint } from "../deployment/endpoints";
 import { evmView, readEvmLink, TIMELOCK_ROLES } from "./evm";
@@ -245,6 +245,16 @@ async function verifyEvm(
           actual: await has(c.evm.contract, proxy, plan.spec.role("GUARDIAN").evmId, gd),
         });
     }
+    if (c.component.hasRole("EMERGENCY")) {
+      for (const em of emergencyHolders(g))
+        add({
+          stack: "evm",
+          subject: c.name,
+          check: `EMERGENCY ${short(em)}`,
+          expected: "true",
+          actual: await has(c.evm.contract, proxy, plan.spec.role("EMERGENCY").evmId, em),
+        });
+    }
     for (const r of plan.roles.filter((x) => x.component === c.name)) {
       const to = r.to.startsWith("$") ? sync.evm.contracts[r.to.slice(1)] : r.to;
       add({
@@ -386,6 +396,16 @@ async function verifyWasm(
           check: `GUARDIAN ${short(resolve(gd))}`,
           expected: "true",
           actual: await has(plan.spec.role("GUARDIAN").wasm, resolve(gd)),
+        });
+    }
+    if (c.component.hasRole("EMERGENCY")) {
+      for (const em of emergencyHolders(g))
+        add({
+          stack: "wasm",
+          subject: c.name,
+          check: `EMERGENCY ${short(resolve(em))}`,
+          expected: "true",
+          actual: await has(plan.spec.role("EMERGENCY").wasm, resolve(em)),
         });
     }
     for (const r of plan.roles.filter((x) => x.component === c.name)) {

@@ -5,7 +5,7 @@ import { sha256 as sha256Bytes } from "@cosmjs/crypto";
 import { toUtf8 } from "@cosmjs/encoding";
 
 import { wasmChecksum, type WasmChain } from "../chains/wasm";
-import type { GovernanceParams } from "../deployment/config";
+import { emergencyHolders, type GovernanceParams } from "../deployment/config";
 import { toWasm } from "../spec";
 import { fillTemplate, WASM_ARTIFACTS, type Plan } from "../deployment/plan";
 import type { Step, StepData } from "../procedure/steps";
@@ -232,6 +232,12 @@ export function wasmSteps(
     if (!c.component.hasRole("GUARDIAN")) continue;
     gov.guardians.forEach((g, i) =>
       grants.push({ component: c.name, role: "GUARDIAN", to: () => opts.resolve(g), label: `guardian#${i}` }),
+    );
+  }
+  for (const c of plan.components) {
+    if (!c.component.hasRole("EMERGENCY")) continue;
+    emergencyHolders(gov).forEach((g, i) =>
+      grants.push({ component: c.name, role: "EMERGENCY", to: () => opts.resolve(g), label: `emergency#${i}` }),
     );
   }
   for (const g of grants) {

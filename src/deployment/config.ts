@@ -48,6 +48,9 @@ export interface GovernanceParams {
   proposers: string[];
   executors: string[];
   guardians: string[];
+  /** Holders of EMERGENCY on every component that has the role (emergency rollback);
+   *  omitted = the guardians (decision 0043). */
+  emergency?: string[];
   /** CosmWasm: the holder of admin when no timelock contract is deployed. */
   admin?: string;
 }
@@ -278,6 +281,11 @@ export function resolveConfig(opts: ResolveOptions): DeployConfig {
   };
 }
 
+/** Who holds EMERGENCY on the components: `governance.<stack>.emergency`, else the guardians. */
+export function emergencyHolders(g: GovernanceParams): string[] {
+  return g.emergency && g.emergency.length > 0 ? g.emergency : g.guardians;
+}
+
 function emptyGov(): GovernanceParams {
   return { minDelay: 0, proposers: [], executors: [], guardians: [] };
 }
@@ -300,6 +308,13 @@ function checkGovernance(
     else
       for (const a of g[key])
         if (!valid(a)) problems.push(`params: governance.${stack}.${key}: "${a}" is not a valid address`);
+  }
+  if (g.emergency !== undefined) {
+    if (!Array.isArray(g.emergency) || g.emergency.length === 0)
+      problems.push(`params: governance.${stack}.emergency needs at least one address (or omit it: the guardians)`);
+    else
+      for (const a of g.emergency)
+        if (!valid(a)) problems.push(`params: governance.${stack}.emergency: "${a}" is not a valid address`);
   }
   if (g.admin !== undefined && !valid(g.admin))
     problems.push(`params: governance.${stack}.admin "${g.admin}" is not a valid address`);

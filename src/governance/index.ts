@@ -649,7 +649,12 @@ async function statusOf(ctx: Ctx, r: ProposalRecord): Promise<ProposalStatus> {
 export async function executeProposal(
   hre: HardhatRuntimeEnvironment,
   id: string,
-  opts: CommonOptions & { waitUntilReady?: boolean } = {},
+  opts: CommonOptions & {
+    waitUntilReady?: boolean;
+    /** Record what an executed `upgrade` installed in the address books (default true; the
+     *  rollback command records its own outcome). */
+    recordVersions?: boolean;
+  } = {},
 ): Promise<ProposalRecord> {
   const env = opts.env ?? process.env;
   const cfg = configFromHre(hre, env, { requireKey: false });
@@ -724,10 +729,43 @@ export async function executeProposal(
     record.state = record.stacks.every((s) => record[s]!.state === "done") ? "executed" : "partial";
     writeRecord(record, ctx.env);
     ctx.log(`proposal ${id} executed on ${todo.join(" + ")}`);
-    return record;
   } finally {
     await ctx.close();
   }
+  if (opts.recordVersions !== false) await recordUpgrades(hre, record, env, opts.log ?? ((l) => console.log(l)));
+  return record;
+}
+
+/**
+ * After an executed `upgrade`: what each upgraded component runs now, read from the chains,
+ * goes to the deployment journal and the address books (their history keeps every version,
+ * which the rollback's default target and storage-layout check read). The EVM contract name
+ * comes from the operation's `evm.artifact`, else from the plan's contract when the code
+ * matches it.
+ */
+async function recordUpgrades(
+  hre: HardhatRuntimeEnvironment,
+  record: ProposalRecord,
+  env: NodeJS.ProcessEnv,
+  log: (l: string) => void,
+): Promise<void> {
+  const ups = record.operations.filter((o) => o.operation === "upgrade");
+  if (ups.length === 0) return;
+  const evmArtifacts: Record<string, string> = {};
+  for (const u of ups) {
+    const e = (u.args as { evm?: { implementation?: string; artifact?: string } }).evm;
+    if (e?.implementation && e.artifact) evmArtifacts[getAddress(e.implementation)] = e.artifact;
+  }
+  // A dynamic import: the rollback module builds on this one.
+  const { recordActiveVersions } = await import("../rollback");
+  const done = await recordActiveVersions(hre, [...new Set(ups.map((u) => u.component))], {
+    env: { ...env, VAGUS_STACKS: record.stacks.join(",") },
+    evmArtifacts,
+    note: `proposal ${record.id}`,
+    log,
+  });
+  for (const t of done)
+    log(`recorded ${t.component} (${t.stack}): ${t.to}${t.label ? ` (${t.label})` : ""} in the address book`);
 }
 
 /** One execute / cancel transaction on one stack, probed on chain so a resumed run never repeats it. */

@@ -458,7 +458,12 @@ function encodeUpgrade(
   };
   const extra = Object.keys(args).filter((k) => k !== "evm" && k !== "wasm");
   if (extra.length > 0)
-    throw badArg(c, "upgrade", extra.join(", "), `upgrade takes {evm: {implementation, data?}, wasm: {code_id, msg}}`);
+    throw badArg(
+      c,
+      "upgrade",
+      extra.join(", "),
+      `upgrade takes {evm: {implementation, data?, artifact?}, wasm: {code_id, msg}}`,
+    );
   const out: EncodedOperation = { component: c.name, operation: "upgrade", args: text(args) };
   if (stacks.includes("evm")) {
     if (c.name === "Timelock")

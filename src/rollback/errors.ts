@@ -33,6 +33,8 @@ export const RB = {
   READBACK: 13012,
   /** The deployment verification fails after the rollback. */
   VERIFY_FAILED: 13013,
+  /** CosmWasm: the target's cw2 version is not older than the running one (the contract would refuse it, 1206). */
+  NOT_OLDER: 13020,
 } as const;
 
 export function rbError(code: number, message: string, hint?: string, nothingSent = true, cause?: unknown): ToolError {

@@ -4,7 +4,13 @@ import path from "node:path";
 import { getAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { proxyImplementation, readEvmArtifact, type EvmChain } from "../chains/evm";
+import {
+  codeMatchesArtifact,
+  proxyImplementation,
+  readEvmArtifact,
+  readEvmArtifactWithImmutables,
+  type EvmChain,
+} from "../chains/evm";
 import type { WasmChain } from "../chains/wasm";
 import { envBool, envList, envString } from "../cli/flags";
 import { evmAt, evmView } from "../deploy/evm";
@@ -21,7 +27,15 @@ import { runIdOf, runProcedure } from "../procedure/runner";
 import type { Step, StepData } from "../procedure/steps";
 import { specErrorOf } from "../spec";
 import { RB, rbError } from "./errors";
-import { evmRecordOf, evmTarget, parseTo, rollbackLayoutProblems, wasmTarget, type ToFlag } from "./targets";
+import {
+  compareVersions,
+  evmRecordOf,
+  evmTarget,
+  parseTo,
+  rollbackLayoutProblems,
+  wasmTarget,
+  type ToFlag,
+} from "./targets";
 
 export { RB } from "./errors";
 export { parseTo, previousEvm, previousWasm, rollbackLayoutProblems } from "./targets";
@@ -229,21 +243,7 @@ async function resolveTargets(
       if ((await chain.code(target)) === "0x")
         throw rbError(RB.UNKNOWN_TARGET, `${name}: no contract code at ${target} on ${chains.evm.network}`);
       const contract = evmContractOf(ctx, name);
-      const runningArtifact = (entry && evmRecordOf(entry, running)?.artifact) ?? undefined;
-      const targetArtifact = entry && evmRecordOf(entry, target)?.artifact;
-      if (!runningArtifact || !targetArtifact)
-        throw rbError(
-          RB.UNKNOWN_TARGET,
-          `${name}: the address book names no contract for ${!runningArtifact ? `the running implementation ${running}` : `the target ${target}`}, so its storage layout cannot be checked`,
-          "record the versions first (they are recorded by every deploy, upgrade and rollback command)",
-        );
-      const problems = rollbackLayoutProblems(runningArtifact, targetArtifact);
-      if (problems.length > 0)
-        throw rbError(
-          RB.LAYOUT_INCOMPATIBLE,
-          `${name}: OpenZeppelin's storage-layout validation refuses ${runningArtifact} → ${targetArtifact}:\n${problems.join("\n")}`,
-          "a rollback may only leave whole namespaces the newer version added (spec/frame.md)",
-        );
+      // The allowlist first: an emergency target it lacks is refused as such, whatever the book knows.
       if (mode === "emergency") {
         const approved = (await evmView(chain, contract, proxy, "isRollbackTarget", [target])) as boolean;
         if (!approved)
@@ -263,6 +263,21 @@ async function resolveTargets(
             "sign with the emergency key (--from)",
           );
       }
+      const runningArtifact = (entry && evmRecordOf(entry, running)?.artifact) ?? undefined;
+      const targetArtifact = entry && evmRecordOf(entry, target)?.artifact;
+      if (!runningArtifact || !targetArtifact)
+        throw rbError(
+          RB.UNKNOWN_TARGET,
+          `${name}: the address book names no contract for ${!runningArtifact ? `the running implementation ${running}` : `the target ${target}`}, so its storage layout cannot be checked`,
+          "record the versions first (they are recorded by every deploy, upgrade and rollback command)",
+        );
+      const problems = rollbackLayoutProblems(runningArtifact, targetArtifact);
+      if (problems.length > 0)
+        throw rbError(
+          RB.LAYOUT_INCOMPATIBLE,
+          `${name}: OpenZeppelin's storage-layout validation refuses ${runningArtifact} → ${targetArtifact}:\n${problems.join("\n")}`,
+          "a rollback may only leave whole namespaces the newer version added (spec/frame.md)",
+        );
       out.push({ stack: "evm", component: name, from: running, to: target, label: targetArtifact });
     }
     if (chains.wasm) {
@@ -295,6 +310,16 @@ async function resolveTargets(
           mode === "emergency"
             ? "the emergency key returns only to code governance ran before; anything else goes through governance (scripts/rollback.ts)"
             : "a governance rollback returns to code the contract ran under the timelock; a new code goes through an upgrade proposal",
+        );
+      // The contract accepts a rollback only to an older cw2 version (NotARollback 1206): refused
+      // here, before anything is sent on either stack. The running code's version is known
+      // when the timelock migrated the contract away from it before.
+      const runningVersion = targets.find((t) => t.code_id === info?.codeId)?.version;
+      if (runningVersion && compareVersions(recorded.version, runningVersion) >= 0)
+        throw rbError(
+          RB.NOT_OLDER,
+          `${name}: code ${target} (version ${recorded.version}) is not older than the running code ${info?.codeId} (version ${runningVersion}); the contract takes a rollback to an older version only`,
+          "a newer version is installed by an upgrade proposal (vagus:gov propose upgrade)",
         );
       if (mode === "emergency" && chains.wasmSigner) {
         const { has_role } = await chain.query<{ has_role: boolean }>(addr, {
@@ -587,6 +612,7 @@ export async function governanceRollback(
         }
         await executeProposal(hre, proposal!, {
           waitUntilReady: true,
+          recordVersions: false,
           env: ctx.env,
           log: (l: string) => ctx.log(`    ${l}`),
         });
@@ -687,11 +713,22 @@ export async function recordActiveVersions(
         const now = await running(ctx, chains, probe);
         if (!now) continue;
         const entry = entryOf(ctx, stack, name);
-        const label =
-          stack === "evm"
-            ? (opts.evmArtifacts?.[now] ?? (entry && evmRecordOf(entry, now)?.artifact) ?? undefined)
-            : undefined;
-        if (stack === "evm" && label) readEvmArtifact(label);
+        let label: string | undefined;
+        if (stack === "evm") {
+          label = opts.evmArtifacts?.[now] ?? (entry && evmRecordOf(entry, now)?.artifact) ?? undefined;
+          if (!label) {
+            const contract = evmContractOf(ctx, name);
+            if (codeMatchesArtifact(await chains.evm!.chain.code(now), readEvmArtifactWithImmutables(contract)))
+              label = contract;
+          }
+          // Without a contract name the book would carry the previous one forward, and a later
+          // rollback's storage-layout check would compare the wrong layouts: not recorded.
+          if (!label) {
+            ctx.log(`${name} (evm): ${now} matches no known contract; not recorded (give the upgrade's evm.artifact)`);
+            continue;
+          }
+          readEvmArtifact(label);
+        }
         targets.push({ ...probe, to: now, label });
       }
     }

@@ -110,3 +110,15 @@ export function rollbackLayoutProblems(running: string, target: string): string[
   if (ops.length > 0 && ops.every((o) => o.kind === "delete-namespace")) return [];
   return [report.explain(false)];
 }
+
+/** Orders `major.minor.patch` versions as the contracts do (pre-release tags ignored). */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]
+      .split(".")
+      .map((x) => Number(x) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}

@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { resolveConfig } from "../../src/deployment/config";
+import { emergencyHolders, resolveConfig } from "../../src/deployment/config";
 import { ConfigError } from "../../src/deployment/errors";
 import { componentParams } from "../../src/deployment/plan";
 import { fromWasm, toWasm } from "../../src/spec";
@@ -94,6 +94,43 @@ describe("deploy configuration and parameters", () => {
     expect(p).to.include('params: governance.evm.proposers: "0x12" is not a valid address');
     expect(p).to.include("params: governance.evm.executors needs at least one address");
     expect(p).to.include('params: governance.wasm.proposers: "cosmos1abc" is not a valid address');
+  });
+
+  it("EMERGENCY holders: governance.<stack>.emergency when given (bad or empty lists named), else the guardians", () => {
+    const evmGuardian = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    const evmKey = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    const write = (evmEmergency: unknown, wasmEmergency: unknown) => {
+      const params = path.join(dir, "e.json");
+      writeFileSync(
+        params,
+        JSON.stringify({
+          components: {},
+          governance: {
+            evm: {
+              minDelay: 1,
+              proposers: [evmGuardian],
+              executors: [evmGuardian],
+              guardians: [evmGuardian],
+              emergency: evmEmergency,
+            },
+            wasm: {
+              minDelay: 1,
+              proposers: ["@account:bob"],
+              executors: ["@account:bob"],
+              guardians: ["@account:guardian"],
+              emergency: wasmEmergency,
+            },
+          },
+        }),
+      );
+      return { evmNetwork: "localhost", env: { VAGUS_DEPLOY_PARAMS: params, VAGUS_WASM_MNEMONIC: "x" } };
+    };
+    const p = problems(() => resolveConfig(write(["0x12"], [])));
+    expect(p).to.include('params: governance.evm.emergency: "0x12" is not a valid address');
+    expect(p).to.include("params: governance.wasm.emergency needs at least one address (or omit it: the guardians)");
+    const given = resolveConfig(write([evmKey], undefined));
+    expect(emergencyHolders(given.params.governance.evm)).to.deep.equal([evmKey]);
+    expect(emergencyHolders(given.params.governance.wasm)).to.deep.equal(["@account:guardian"]);
   });
 
   it("component parameters: spec defaults, overrides, range checks, and the CosmWasm JSON form", () => {

@@ -19,6 +19,7 @@ run "deploy both stacks, kill and resume, sync, verify" npx hardhat test --netwo
 run "backup round trip: deploy, vagus:backup, delete, restore, verify" npx hardhat test --network localhost test/e2e/backup.test.ts
 run "governance: propose, execute after eta, guardian cancel, multisig export (vagus:gov)" npx hardhat test --network localhost test/e2e/governance.test.ts
 run "access review (unplanned grant), recovery of a deleted deployments/, snapshot" npx hardhat test --network localhost test/e2e/access.test.ts
+run "rollback: governance upgrade v2 and rollback to v1, emergency rollback (both stacks)" npx hardhat test --network localhost test/e2e/rollback.test.ts
 # The exporter on both nodes, scraped by a real Prometheus (started and stopped by the test on
 # VAGUS_E2E_PROMETHEUS_PORT, default 19990): counters = chain truth, alerts firing.
 run "monitoring: exporter + Prometheus + alerts on both nodes" npx hardhat test --network localhost test/e2e/monitoring.test.ts

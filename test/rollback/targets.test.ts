@@ -3,6 +3,7 @@ import { expect } from "chai";
 import type { BookEntry } from "../../src/deployment/address-book";
 import { RB } from "../../src/rollback/errors";
 import {
+  compareVersions,
   evmTarget,
   parseTo,
   previousEvm,
@@ -80,5 +81,13 @@ describe("rollback targets (src/rollback/targets.ts)", () => {
       expect(problems).to.have.length(1);
       expect(problems[0]).to.match(/`pairs`/);
     });
+  });
+
+  it("compareVersions orders major.minor.patch numerically (0.10.0 > 0.9.9, 99.0.0 > 0.1.0), ignoring pre-release tags", () => {
+    expect(compareVersions("0.10.0", "0.9.9")).to.be.greaterThan(0);
+    expect(compareVersions("0.1.0", "99.0.0")).to.be.lessThan(0);
+    expect(compareVersions("1.2.3", "1.2.3")).to.equal(0);
+    expect(compareVersions("1.2.3-rc.1", "1.2.3")).to.equal(0);
+    expect(compareVersions("1.2", "1.2.0")).to.equal(0);
   });
 });

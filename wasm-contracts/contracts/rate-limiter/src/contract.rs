@@ -25,7 +25,11 @@ use crate::window::Ring;
 /// cw2 contract name: `crates.io:vagus-rate-limiter` (spec `wasmContract`).
 pub const CONTRACT_NAME: &str = concat!("crates.io:", env!("CARGO_PKG_NAME"));
 /// cw2 contract version: the `version` of the spec component file (`vagus_common::versions`).
+#[cfg(not(feature = "v2-test"))]
 pub const CONTRACT_VERSION: &str = vagus_common::versions::RATE_LIMITER;
+/// The test-only v2 build (feature `v2-test`): above every release version.
+#[cfg(feature = "v2-test")]
+pub const CONTRACT_VERSION: &str = "99.0.0";
 
 /// The roles this contract defines (spec/rate-limiter.json `roles`).
 pub const ROLES: Roles = Roles(&[ADMIN, GUARDIAN, CONSUMER, EMERGENCY]);
@@ -283,7 +287,16 @@ fn default_config_set(config: &Config) -> Event {
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     let now = env.block.time.seconds();
     let reply = match msg {
-        QueryMsg::DefaultConfig {} => to_json_binary(&DEFAULT_CONFIG.load(deps.storage)?),
+        QueryMsg::DefaultConfig {} => {
+            #[allow(unused_mut)]
+            let mut config = DEFAULT_CONFIG.load(deps.storage)?;
+            // The v2 test build's visible change: the bonus its migrate stored.
+            #[cfg(feature = "v2-test")]
+            {
+                config.capacity += v2_test::BONUS.may_load(deps.storage)?.unwrap_or(0);
+            }
+            to_json_binary(&config)
+        }
         QueryMsg::PairConfig {
             executor_id,
             action_id,
@@ -357,4 +370,36 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     Ok(reply?)
 }
 
+#[cfg(not(feature = "v2-test"))]
 vagus_common::migrate_entry_point!(CONTRACT_NAME, CONTRACT_VERSION, ContractError);
+
+#[cfg(feature = "v2-test")]
+pub use v2_test::migrate;
+
+/// The test-only v2 build: its migrate adds state (`BONUS`) that v1 never reads, so a
+/// rollback to v1 keeps every v1 item and leaves this one unused.
+#[cfg(feature = "v2-test")]
+mod v2_test {
+    use super::{ContractError, CONTRACT_NAME, CONTRACT_VERSION};
+    use cosmwasm_std::{DepsMut, Env, Response};
+    use cw_storage_plus::Item;
+
+    pub const BONUS: Item<u32> = Item::new("v2_test_bonus");
+
+    #[cfg_attr(not(feature = "library"), cosmwasm_std::entry_point)]
+    pub fn migrate(
+        deps: DepsMut,
+        env: Env,
+        msg: vagus_common::migrate::MigrateMsg,
+    ) -> Result<Response, ContractError> {
+        let res = vagus_common::migrate::migrate(
+            deps.storage,
+            &env.contract.address,
+            CONTRACT_NAME,
+            CONTRACT_VERSION,
+            msg,
+        )?;
+        BONUS.save(deps.storage, &1000)?;
+        Ok(res)
+    }
+}
