@@ -7,7 +7,7 @@ import { ToolError } from "../cli/errors";
 import { envList } from "../cli/flags";
 import { evmAt, TIMELOCK_ROLES } from "../deploy/evm";
 import { readBook } from "../deployment/address-book";
-import { accountResolver, type DeployConfig } from "../deployment/config";
+import { accountResolver, emergencyHolders, type DeployConfig } from "../deployment/config";
 import { configFromHre, connectWasmChain, evmEndpointFromHre } from "../deployment/endpoints";
 import { resolvePlan, type Plan } from "../deployment/plan";
 import { readSync, syncFile, type SyncFile } from "../deployment/sync";
@@ -105,6 +105,8 @@ export function plannedHolders(
         push("timelock", "PROPOSER", r(p), "governance.proposers");
         push("timelock", "CANCELLER", r(p), "governance.proposers");
       }
+      // Guardians cancel a malicious queued operation on both timelocks.
+      for (const g of gov.guardians) push("timelock", "CANCELLER", r(g), "governance.guardians");
       for (const e of gov.executors) push("timelock", "EXECUTOR", r(e), "governance.executors");
       if (stack === "wasm") push("timelock", "CHAIN_ADMIN", tl, "timelock");
     }
@@ -114,6 +116,9 @@ export function plannedHolders(
       else push(c.name, "CHAIN_ADMIN", governor, governorAs);
       if (c.component.hasRole("GUARDIAN"))
         for (const g of gov.guardians) push(c.name, "GUARDIAN", r(g), "governance.guardians");
+      if (c.component.hasRole("EMERGENCY"))
+        for (const e of emergencyHolders(gov))
+          push(c.name, "EMERGENCY", r(e), gov.emergency?.length ? "governance.emergency" : "governance.guardians");
       for (const pr of plan.roles.filter((x) => x.component === c.name)) {
         const holder = pr.to.startsWith("$") ? addrs[pr.to.slice(1)] : r(pr.to);
         push(c.name, pr.role, holder, pr.to);
