@@ -9,7 +9,7 @@ import { expect } from "chai";
 /**
  * A backup round trip on the localnets, by the commands an operator types: deploy both
  * stacks, `vagus:backup`, `vagus:backup --verify`, delete deployments/ (verify-deployment
- * then fails), `vagus:backup --restore`, and verify-deployment passes again on the
+ * then fails), `vagus:backup --restore`, and verify-deployment and vagus:check pass on the
  * restored records; a damaged copy of the backup is refused.
  */
 
@@ -101,5 +101,12 @@ describe("backup round trip on the localnets: deploy, back up, delete, restore, 
     expect(r.status, r.out).to.equal(1);
     expect(r.out).to.match(/vagus:backup: error 17904: refusing to overwrite/);
     expect(tree(deployments)).to.deep.equal(before);
+  });
+
+  it("on the restored records the daily check passes: journal hash chain, books re-derived, sync, roles, verify", () => {
+    const c = hardhat(["vagus:check", "--network", "localhost"], env);
+    expect(c.status, c.out).to.equal(0);
+    expect(c.out).to.match(/all \d+ items passed/);
+    for (const kind of ["verify", "access", "sync", "journal", "books", "drift"]) expect(c.out).to.include(kind);
   });
 });
