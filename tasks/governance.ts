@@ -1,3 +1,4 @@
+import type { GovCommandArgs } from "../src/governance/cli";
 import { task } from "hardhat/config";
 
 /**
@@ -14,19 +15,6 @@ import { task } from "hardhat/config";
  * signer is the configured key (VAGUS_WASM_MNEMONIC / VAGUS_WASM_KEY_FILE).
  */
 
-interface GovArgs {
-  verb: string;
-  rest: string[];
-  component?: string;
-  components?: string;
-  args?: string;
-  stacks?: string;
-  export?: string;
-  description?: string;
-  from?: string;
-  wait: boolean;
-}
-
 task("vagus:gov", "Governance proposals on both timelocks: propose | status | execute | cancel")
   .addPositionalParam("verb", "propose, status, execute or cancel")
   .addOptionalVariadicPositionalParam(
@@ -42,7 +30,7 @@ task("vagus:gov", "Governance proposals on both timelocks: propose | status | ex
   .addOptionalParam("description", "What the proposal is for (recorded)")
   .addOptionalParam("from", "EVM signer: one of the network's accounts (default the first)")
   .addFlag("wait", "execute: wait until the proposal is ready instead of refusing")
-  .setAction(async (a: GovArgs, hre) => {
+  .setAction(async (a: GovCommandArgs, hre) => {
     const { runCommand } = await import("../src/cli/errors");
     const { runGovCommand } = await import("../src/governance/cli");
     await runCommand("vagus:gov", () => runGovCommand(hre, a));

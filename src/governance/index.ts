@@ -209,6 +209,29 @@ async function wasmQuery<T>(w: WasmSide, msg: unknown): Promise<T> {
   return w.chain.query<T>(w.timelock, msg);
 }
 
+/**
+ * Refuses (12006, nothing sent) unless the signer holds `role` on the timelock of every
+ * stack in `stacks`; names each signer that lacks it.
+ */
+async function requireTimelockRole(
+  ctx: Ctx,
+  stacks: readonly Stack[],
+  role: "PROPOSER" | "EXECUTOR" | "CANCELLER",
+  hint: string,
+): Promise<void> {
+  const lacking: string[] = [];
+  for (const s of stacks) {
+    const who = s === "evm" ? ctx.evm!.signer : ctx.wasm!.signer!;
+    if (!(await hasTimelockRole(ctx, s, role, who))) lacking.push(`${s === "evm" ? "EVM" : "CosmWasm"} ${who}`);
+  }
+  if (lacking.length > 0)
+    throw govError(
+      GOV.MISSING_ROLE,
+      `the signer is not ${role === "EXECUTOR" ? "an" : "a"} ${role} of the timelock: ${lacking.join("; ")}`,
+      hint,
+    );
+}
+
 async function hasTimelockRole(ctx: Ctx, stack: Stack, role: "PROPOSER" | "EXECUTOR" | "CANCELLER", account: string) {
   if (stack === "evm") {
     const e = ctx.evm!;
@@ -456,17 +479,12 @@ export async function proposeOperations(
     if (exporting) return exportProposal(ctx, record, opts.exportDir!);
 
     // The signer must be a proposer on every chosen stack; else nothing is sent.
-    const lacking: string[] = [];
-    if (ctx.evm && !(await hasTimelockRole(ctx, "evm", "PROPOSER", ctx.evm.signer)))
-      lacking.push(`EVM ${ctx.evm.signer}`);
-    if (ctx.wasm && !(await hasTimelockRole(ctx, "wasm", "PROPOSER", ctx.wasm.signer!)))
-      lacking.push(`CosmWasm ${ctx.wasm.signer}`);
-    if (lacking.length > 0)
-      throw govError(
-        GOV.MISSING_ROLE,
-        `the signer is not a PROPOSER of the timelock: ${lacking.join("; ")}`,
-        "sign as a proposer (--from / VAGUS_WASM_KEY_FILE), or write the multisig files with --export <dir>",
-      );
+    await requireTimelockRole(
+      ctx,
+      [...(ctx.evm ? (["evm"] as const) : []), ...(ctx.wasm ? (["wasm"] as const) : [])],
+      "PROPOSER",
+      "sign as a proposer (--from / VAGUS_WASM_KEY_FILE), or write the multisig files with --export <dir>",
+    );
 
     ctx.log(`proposal ${id}${open ? " (resuming)" : ""}: ${description} on ${stacks.join(" + ")} (${ctx.pair})`);
     for (const o of encoded)
@@ -706,17 +724,7 @@ export async function executeProposal(
       ctx.log(`proposal ${id} is already executed on ${record.stacks.join(" + ")}`);
       return record;
     }
-    const lacking: string[] = [];
-    for (const s of todo) {
-      const who = s === "evm" ? ctx.evm!.signer : ctx.wasm!.signer!;
-      if (!(await hasTimelockRole(ctx, s, "EXECUTOR", who))) lacking.push(`${s} ${who}`);
-    }
-    if (lacking.length > 0)
-      throw govError(
-        GOV.MISSING_ROLE,
-        `the signer is not an EXECUTOR of the timelock: ${lacking.join("; ")}`,
-        "sign as an executor",
-      );
+    await requireTimelockRole(ctx, todo, "EXECUTOR", "sign as an executor");
 
     const steps: Step[] = todo.map((s) => stackStep(ctx, record, s, "execute"));
     ctx.log(`proposal ${id}: executing on ${todo.join(" + ")}`);
@@ -914,17 +922,7 @@ export async function cancelProposal(
       }
       throw govError(GOV.WRONG_STATE, `proposal ${id} is not scheduled on any timelock; nothing to cancel`);
     }
-    const lacking: string[] = [];
-    for (const s of todo) {
-      const who = s === "evm" ? ctx.evm!.signer : ctx.wasm!.signer!;
-      if (!(await hasTimelockRole(ctx, s, "CANCELLER", who))) lacking.push(`${s} ${who}`);
-    }
-    if (lacking.length > 0)
-      throw govError(
-        GOV.MISSING_ROLE,
-        `the signer is not a CANCELLER of the timelock: ${lacking.join("; ")}`,
-        "sign as a guardian or a proposer",
-      );
+    await requireTimelockRole(ctx, todo, "CANCELLER", "sign as a guardian or a proposer");
     ctx.log(`proposal ${id}: cancelling on ${todo.join(" + ")}`);
     await runSteps(
       ctx,
