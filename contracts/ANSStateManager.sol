@@ -45,7 +45,9 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
 
     /// @dev The config packed with the readings counter, so a reading touches one word here:
     /// D, S, R 24 bits each (≤ 1,000,000) | nD, nS, nR 16 each (≤ 1000) | minDwell 24
-    /// (≤ 2,592,000 < 2^24) | readings 64 = 208 bits.
+    /// (≤ 2,592,000 < 2^24) | readings 64 = 208 bits. Bit 208 of the same word, outside the
+    /// struct (a new member would fail the upgrade check of the released layout, and code
+    /// that writes the fields keeps the other bits), is the pause mirror `HOT_RUNNING`.
     struct Hot {
         uint24 dangerEnterPpm;
         uint24 shutdownEnterPpm;
@@ -56,6 +58,31 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         uint24 minDwell;
         uint64 readings;
     }
+
+    // Bit offsets of `Hot` and `Record` in their words (Solidity packs from the low end).
+    uint256 private constant HOT_SHUTDOWN_ENTER = 24;
+    uint256 private constant HOT_SAFE_RETURN = 48;
+    uint256 private constant HOT_DANGER_READINGS = 72;
+    uint256 private constant HOT_SHUTDOWN_READINGS = 88;
+    uint256 private constant HOT_SAFE_READINGS = 104;
+    uint256 private constant HOT_MIN_DWELL = 120;
+    uint256 private constant HOT_READINGS = 144;
+    /// @dev The pause mirror: set only while `paused()` is known to be false (`_unpause`, or
+    /// a safe reading that read `paused()`), cleared by `_pause` and on every upgrade away
+    /// from this code. Clear means "unknown", never "running": a safe reading then reads
+    /// `paused()` itself. So the Pausable flag stays the one truth, and a safe reading skips
+    /// its cold slot while the mirror is set.
+    uint256 private constant HOT_RUNNING = 1 << 208;
+    uint256 private constant REC_TONE = 8;
+    uint256 private constant REC_DANGER = 32;
+    uint256 private constant REC_SHUTDOWN = 64;
+    uint256 private constant REC_SAFE = 96;
+    uint256 private constant REC_ENTERED = 128;
+    uint256 private constant REC_UPDATED = 168;
+    uint256 private constant REC_EPOCH = 208;
+    /// @dev The record's enteredAt and shutdownEpoch, which a reading without a transition keeps.
+    uint256 private constant REC_KEPT =
+        (uint256(type(uint40).max) << REC_ENTERED) | (uint256(type(uint32).max) << REC_EPOCH);
 
     /// @custom:storage-location erc7201:vagus.storage.ANSStateManager
     struct ANSStorage {
@@ -81,6 +108,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
         $.guards[uint8(AnsState.SAFE)] = Guard(MAX_FACTOR_BP, true);
         $.guards[uint8(AnsState.DANGER)] = Guard(5000, true);
         $.guards[uint8(AnsState.SHUTDOWN)] = Guard(0, false);
+        _setRunningMirror(true);
     }
 
     // ───────────────────────────── readings ─────────────────────────────
@@ -90,48 +118,91 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     // slither-disable-start incorrect-equality
     /// @inheritdoc IANSStateManager
     /// @dev Needs `ORACLE`; allowed while paused (detection is safety), but while paused a
-    /// reading never counts toward `safeStreak`, so nothing relaxes to SAFE.
+    /// reading never counts toward `safeStreak`, so nothing relaxes to SAFE. The hot path works
+    /// on the two packed words (config and record) directly: one SLOAD and one SSTORE each.
     function updateTone(uint64 executorId, uint32 tonePpm) external onlyRole(ORACLE_ROLE) returns (AnsState) {
         _requireExecutor(executorId);
         if (tonePpm > MAX_TONE_PPM) revert InvalidTone(tonePpm);
         ANSStorage storage $ = _s();
-        Hot memory hot = $.hot;
-        Record memory r = $.executors[executorId];
-        uint40 t = uint40(block.timestamp);
+        Hot storage hotSlot = $.hot;
+        Record storage recordSlot = $.executors[executorId];
+        uint256 hot;
+        uint256 rec;
+        assembly ("memory-safe") {
+            hot := sload(hotSlot.slot)
+            rec := sload(recordSlot.slot)
+        }
+        AnsState from;
+        AnsState to;
+        (hot, rec, from, to) = _reading(hot, rec, tonePpm);
+        assembly ("memory-safe") {
+            sstore(hotSlot.slot, hot)
+            sstore(recordSlot.slot, rec)
+        }
+        if (to != from) _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
+        return to;
+    }
 
-        r.tonePpm = uint24(tonePpm);
-        r.updatedAt = t;
-        r.shutdownStreak = tonePpm >= hot.shutdownEnterPpm ? _inc(r.shutdownStreak) : 0;
-        r.dangerStreak = tonePpm >= hot.dangerEnterPpm ? _inc(r.dangerStreak) : 0;
-        // A paused manager relaxes nothing (§1.3); `paused()` is read only for a safe reading.
-        r.safeStreak = tonePpm <= hot.safeReturnPpm && !paused() ? _inc(r.safeStreak) : 0;
+    /// @dev One reading (spec §1.3) on the config word and the record word: both words as
+    /// they are to be stored (the readings counter counted, the pause mirror re-armed if the
+    /// reading found the manager running), and the state left and entered.
+    function _reading(
+        uint256 hot,
+        uint256 rec,
+        uint32 tonePpm
+    ) private view returns (uint256 hotAfter, uint256 next, AnsState from, AnsState to) {
+        uint256 t = uint40(block.timestamp);
+        // The new record is built in place: enteredAt and shutdownEpoch carry over, the state
+        // is or-ed in last.
+        next = (rec & REC_KEPT) | (uint256(tonePpm) << REC_TONE) | (t << REC_UPDATED);
 
-        AnsState from = r.state;
-        AnsState to = from;
+        uint32 shutdownStreak = tonePpm >= uint24(hot >> HOT_SHUTDOWN_ENTER) ? _inc(uint32(rec >> REC_SHUTDOWN)) : 0;
+        uint32 dangerStreak = tonePpm >= uint24(hot) ? _inc(uint32(rec >> REC_DANGER)) : 0;
+        uint32 safeStreak;
+        // A paused manager relaxes nothing (§1.3). The Pausable slot is read only for a safe
+        // reading whose mirror is not known to be running; a "not paused" answer re-arms the
+        // mirror in the config word, which is stored anyway.
+        if (tonePpm <= uint24(hot >> HOT_SAFE_RETURN)) {
+            if (hot & HOT_RUNNING != 0) {
+                safeStreak = _inc(uint32(rec >> REC_SAFE));
+            } else if (!paused()) {
+                hot |= HOT_RUNNING;
+                safeStreak = _inc(uint32(rec >> REC_SAFE));
+            }
+        }
+        next |=
+            (uint256(dangerStreak) << REC_DANGER) |
+            (uint256(shutdownStreak) << REC_SHUTDOWN) |
+            (uint256(safeStreak) << REC_SAFE);
+
+        from = AnsState(uint8(rec));
+        to = from;
         if (from != AnsState.SHUTDOWN) {
-            if (r.shutdownStreak >= hot.shutdownReadings) {
+            if (shutdownStreak >= uint16(hot >> HOT_SHUTDOWN_READINGS)) {
                 to = AnsState.SHUTDOWN;
             } else if (from == AnsState.SAFE) {
-                if (r.dangerStreak >= hot.dangerReadings) to = AnsState.DANGER;
-            } else if (r.safeStreak >= hot.safeReadings && t >= uint256(r.enteredAt) + hot.minDwell) {
+                if (dangerStreak >= uint16(hot >> HOT_DANGER_READINGS)) to = AnsState.DANGER;
+            } else if (
+                safeStreak >= uint16(hot >> HOT_SAFE_READINGS) &&
+                t >= uint256(uint40(rec >> REC_ENTERED)) + uint24(hot >> HOT_MIN_DWELL)
+            ) {
                 to = AnsState.SAFE;
             }
         }
-        // Safe: 2^64 readings cannot happen.
+        if (to != from) {
+            next = (next & ~(uint256(type(uint40).max) << REC_ENTERED)) | (t << REC_ENTERED) | uint8(to);
+            // Safe: SHUTDOWN is left only by an override, which refuses at the maximum (4011),
+            // so the epoch is below 2^32 - 1 here and the increment stays in its 32 bits.
+            unchecked {
+                if (to == AnsState.SHUTDOWN) next += 1 << REC_EPOCH;
+            }
+        } else {
+            next |= uint8(from);
+        }
+        // Safe: 2^64 readings cannot happen, so the counter never carries into the mirror.
         unchecked {
-            $.hot.readings = hot.readings + 1;
+            hotAfter = hot + (1 << HOT_READINGS);
         }
-        if (to == from) {
-            _storeRecord($.executors[executorId], r);
-            return to;
-        }
-        r.state = to;
-        r.enteredAt = t;
-        // Safe: SHUTDOWN is left only by an override, which refuses at the maximum (4011).
-        if (to == AnsState.SHUTDOWN) r.shutdownEpoch += 1;
-        _storeRecord($.executors[executorId], r);
-        _transitioned($, executorId, from, to, tonePpm, TransitionCause.READINGS);
-        return to;
     }
     // slither-disable-end incorrect-equality
 
@@ -283,18 +354,41 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     /// @dev The record in one SSTORE, in `Record`'s layout (Solidity would write a memory
     /// struct back field by field, a warm SSTORE per extra field).
     function _storeRecord(Record storage slot_, Record memory r) private {
-        uint256 word =
-            uint256(uint8(r.state)) |
-                (uint256(r.tonePpm) << 8) |
-                (uint256(r.dangerStreak) << 32) |
-                (uint256(r.shutdownStreak) << 64) |
-                (uint256(r.safeStreak) << 96) |
-                (uint256(r.enteredAt) << 128) |
-                (uint256(r.updatedAt) << 168) |
-                (uint256(r.shutdownEpoch) << 208);
+        uint256 word = _packRecord(
+            r.state,
+            r.tonePpm,
+            r.dangerStreak,
+            r.shutdownStreak,
+            r.safeStreak,
+            r.enteredAt,
+            r.updatedAt,
+            r.shutdownEpoch
+        );
         assembly ("memory-safe") {
             sstore(slot_.slot, word)
         }
+    }
+
+    /// @dev `Record`'s word from its fields (the bit offsets are the REC_* constants).
+    function _packRecord(
+        AnsState state,
+        uint32 tonePpm,
+        uint32 dangerStreak,
+        uint32 shutdownStreak,
+        uint32 safeStreak,
+        uint40 enteredAt,
+        uint40 updatedAt,
+        uint32 shutdownEpoch
+    ) private pure returns (uint256) {
+        return
+            uint256(uint8(state)) |
+            (uint256(tonePpm) << REC_TONE) |
+            (uint256(dangerStreak) << REC_DANGER) |
+            (uint256(shutdownStreak) << REC_SHUTDOWN) |
+            (uint256(safeStreak) << REC_SAFE) |
+            (uint256(enteredAt) << REC_ENTERED) |
+            (uint256(updatedAt) << REC_UPDATED) |
+            (uint256(shutdownEpoch) << REC_EPOCH);
     }
 
     function _setConfig(Config calldata c) private {
@@ -337,6 +431,36 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
     function _inc(uint32 x) private pure returns (uint32) {
         unchecked {
             return x < type(uint32).max ? x + 1 : x;
+        }
+    }
+
+    /// @dev Pausing clears the mirror with the Pausable flag, in the same transaction: from
+    /// here a safe reading reads `paused()` until an unpause re-arms it.
+    function _pause() internal override {
+        super._pause();
+        _setRunningMirror(false);
+    }
+
+    /// @dev Unpausing arms the mirror: safe readings count without reading `paused()`.
+    function _unpause() internal override {
+        super._unpause();
+        _setRunningMirror(true);
+    }
+
+    /// @dev Code that does not keep the mirror may run behind the proxy after this upgrade
+    /// (an older release, before an emergency rollback back here) and pause without clearing
+    /// it; so the mirror is cleared on the way out and re-armed by the first safe reading that
+    /// finds `paused()` false. (`emergencyRollback` pauses, which clears it as well.)
+    function _authorizeUpgrade(address newImplementation) internal override {
+        super._authorizeUpgrade(newImplementation);
+        _setRunningMirror(false);
+    }
+
+    function _setRunningMirror(bool running) private {
+        Hot storage hot = _s().hot;
+        uint256 set = running ? HOT_RUNNING : 0;
+        assembly ("memory-safe") {
+            sstore(hot.slot, or(and(sload(hot.slot), not(HOT_RUNNING)), set))
         }
     }
 

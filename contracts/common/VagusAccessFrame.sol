@@ -245,7 +245,7 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
 
     /// @dev Upgrades need `ADMIN` (the timelock in production). The implementation being
     /// replaced becomes an emergency rollback target: governance had it running.
-    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {
+    function _authorizeUpgrade(address) internal virtual override onlyRole(DEFAULT_ADMIN_ROLE) {
         _getRollbackStorage().approved[ERC1967Utils.getImplementation()] = true;
     }
 

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 
 import { callAt, logsOf, mineAt, snapshot, type DecodedLog } from "../helpers/chain";
 import { ANS, E, T0, at, deployCore, rejects, type Core } from "../helpers/safety";
-import { ANS_DEFAULTS } from "../helpers/system";
+import { ANS_DEFAULTS, grant } from "../helpers/system";
 
 /** ANSStateManager (spec/safety-core.md §1), defaults D=600,000 S=900,000 R=400,000, nD=2 nS=2 nR=3, dwell 60. */
 describe("ANSStateManager (spec/safety-core.md §1)", () => {
@@ -211,6 +211,109 @@ describe("ANSStateManager (spec/safety-core.md §1)", () => {
 
     it("a reading that does not move the state emits nothing", async () => {
       expect((await tone(T0 + 1, 10)).logs).to.deep.equal([]);
+    });
+  });
+
+  describe("pause mirror and the readings counter (decision 0049)", () => {
+    /** OpenZeppelin's Pausable namespace (erc7201:openzeppelin.storage.Pausable), as published. */
+    const PAUSABLE_SLOT = "0xcd5ed15c6e187e77e9aee88184c21f4f2182ab5827cb3b7e07fbedcd63f03300";
+    /** Code without the mirror flipping the Pausable flag (an older release behind the proxy). */
+    const setPausedBehindTheMirror = async (paused: boolean) =>
+      ethers.provider.send("hardhat_setStorageAt", [
+        core.addresses.ans,
+        PAUSABLE_SLOT,
+        ethers.zeroPadValue(paused ? "0x01" : "0x00", 32),
+      ]);
+    const intoDanger = async () => {
+      await tone(T0 + 1, 700_000);
+      await tone(T0 + 2, 700_000); // DANGER, enteredAt T0 + 2, dwell met from T0 + 62
+    };
+
+    it("a paused manager never relaxes: safe readings keep safeStreak 0 past the dwell; after the unpause nR fresh ones relax", async () => {
+      await intoDanger();
+      await at(T0 + 3, () => core.ans.connect(core.actors.guardian).pause());
+      for (let i = 0; i < 5; i++) {
+        const r = await tone(T0 + 100 + i, 100_000);
+        expect(r.state).to.equal(ANS.DANGER);
+        expect(r.logs).to.deep.equal([]);
+      }
+      expect((await record()).safeStreak).to.equal(0n);
+      await at(T0 + 200, () => core.ans.connect(core.actors.admin).unpause());
+      await tone(T0 + 201, 100_000);
+      expect((await tone(T0 + 202, 100_000)).state).to.equal(ANS.DANGER);
+      const r = await tone(T0 + 203, 100_000);
+      expect(r.logs).to.deep.equal([transition(ANS.DANGER, ANS.SAFE, 100_000, READINGS)]);
+    });
+
+    it("pause, unpause, pause again: each pause stops relaxing at once, each unpause resumes it; paused() and the events are the frame's", async () => {
+      await intoDanger();
+      const guardian = core.ans.connect(core.actors.guardian);
+      const admin = core.ans.connect(core.actors.admin);
+      let t = T0 + 100;
+      for (let round = 0; round < 2; round++) {
+        await tone(++t, 100_000); // counts: not paused
+        expect((await record()).safeStreak).to.equal(1n);
+        const paused = await at(++t, () => guardian.pause());
+        expect(logsOf(paused, core.addresses.ans, core.ans.interface)).to.deep.equal([
+          { name: "Paused", args: { account: core.actors.guardian.address } },
+        ]);
+        expect(await core.ans.paused()).to.equal(true);
+        await tone(++t, 100_000);
+        expect((await record()).safeStreak).to.equal(0n);
+        await expect(guardian.pause()).to.be.revertedWithCustomError(core.ans, "EnforcedPause");
+        const unpaused = await at(++t, () => admin.unpause());
+        expect(logsOf(unpaused, core.addresses.ans, core.ans.interface)).to.deep.equal([
+          { name: "Unpaused", args: { account: core.actors.admin.address } },
+        ]);
+        expect(await core.ans.paused()).to.equal(false);
+        await expect(admin.unpause()).to.be.revertedWithCustomError(core.ans, "ExpectedPause");
+      }
+      await tone(++t, 100_000);
+      await tone(++t, 100_000);
+      expect((await tone(++t, 100_000)).state).to.equal(ANS.SAFE);
+      // The mirror shares the config word: the config and the counter read back exactly.
+      expect(await cfg()).to.deep.equal(Object.values(ANS_DEFAULTS).map(BigInt));
+      expect((await core.ans.counters()).readings).to.equal(9n);
+    });
+
+    it("after an upgrade, a pause the mirror never saw (older code) still stops relaxing; the unpause it never saw resumes it", async () => {
+      await intoDanger();
+      const v2 = await (await ethers.deployContract("ANSStateManagerV2")).getAddress();
+      await at(T0 + 3, () => core.ans.connect(core.actors.admin).upgradeToAndCall(v2, "0x"));
+      await setPausedBehindTheMirror(true);
+      expect(await core.ans.paused()).to.equal(true);
+      for (let i = 0; i < 4; i++) expect((await tone(T0 + 100 + i, 100_000)).state).to.equal(ANS.DANGER);
+      expect((await record()).safeStreak).to.equal(0n);
+      await setPausedBehindTheMirror(false);
+      await tone(T0 + 200, 100_000);
+      await tone(T0 + 201, 100_000);
+      expect((await tone(T0 + 202, 100_000)).state).to.equal(ANS.SAFE);
+      // Re-armed by a reading: a later pause through this code still stops relaxing.
+      await at(T0 + 203, () => core.ans.connect(core.actors.guardian).pause());
+      await tone(T0 + 204, 700_000);
+      await tone(T0 + 205, 700_000); // DANGER again (escalation works while paused)
+      for (let i = 0; i < 4; i++) expect((await tone(T0 + 300 + i, 100_000)).state).to.equal(ANS.DANGER);
+    });
+
+    it("counters().readings counts every recorded reading of every executor and oracle, reverted ones not", async () => {
+      await grant(core, core.ans, "ORACLE", core.actors.stranger.address);
+      const oracles = [core.actors.oracle, core.actors.stranger];
+      let t = T0;
+      let n = 0;
+      for (const executorId of [1n, 2n, 3n, E]) {
+        for (let i = 0; i < 3; i++) {
+          await callAt(++t, core.ans, oracles[(n + i) % 2], "updateTone", [executorId, 100_000 * (i + 1)]);
+          n += 1;
+        }
+      }
+      await expect(core.ans.connect(core.actors.oracle).updateTone(1n, 1_000_001)).to.be.revertedWithCustomError(
+        core.ans,
+        "InvalidTone",
+      );
+      await at(++t, () => core.ans.connect(core.actors.guardian).pause());
+      await tone(++t, 950_000); // recorded while paused
+      await tone(++t, 950_000); // and a transition
+      expect([...(await core.ans.counters())]).to.deep.equal([14n, 1n, 0n]);
     });
   });
 
