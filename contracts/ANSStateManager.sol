@@ -158,7 +158,7 @@ contract ANSStateManager is VagusAccessFrame, IANSStateManager {
 
         uint32 shutdownStreak = tonePpm >= uint24(hot >> HOT_SHUTDOWN_ENTER) ? _inc(uint32(rec >> REC_SHUTDOWN)) : 0;
         uint32 dangerStreak = tonePpm >= uint24(hot) ? _inc(uint32(rec >> REC_DANGER)) : 0;
-        uint32 safeStreak;
+        uint32 safeStreak = 0;
         // A paused manager relaxes nothing (§1.3). The Pausable slot is read only for a safe
         // reading whose mirror is not known to be running; a "not paused" answer re-arms the
         // mirror in the config word, which is stored anyway.
