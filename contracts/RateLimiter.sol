@@ -76,7 +76,7 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
     function consume(
         uint64 executorId,
         bytes32 actionId
-    ) external onlyRole(CONSUMER_ROLE) whenNotPaused returns (bool allowed, uint64 retryAt) {
+    ) external cachedRoleNotPaused returns (bool allowed, uint64 retryAt) {
         _requirePair(executorId, actionId);
         RateLimiterStorage storage $ = _getRateLimiterStorage();
         uint256 used;
@@ -340,6 +340,11 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         if (config.window > MAX_WINDOW) revert WindowTooLong(config.window);
         if (config.buckets == 0 || config.buckets > MAX_BUCKETS) revert InvalidBucketCount(config.buckets);
         if (config.window % config.buckets != 0) revert WindowNotDivisible(config.window, config.buckets);
+    }
+
+    /// @dev `CONSUMER` holders pass with one read of the pause word when cached (decision 0046).
+    function _cachedRole() internal pure override returns (bytes32) {
+        return CONSUMER_ROLE;
     }
 
     /// @dev This contract's release version (spec `version`, generated into VagusVersions).

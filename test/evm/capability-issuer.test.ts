@@ -207,6 +207,33 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       expect(await core.issuer.isValid(0n)).to.equal(false);
       expect(await core.issuer.isValid(2n)).to.equal(false);
     });
+
+    it("balanceOf counts every token minted to the account over all its executors, revoked ones included; denials add nothing", async () => {
+      const owner = core.actors.executorAccount.address;
+      const other = core.actors.stranger.address;
+      const E2 = 8n;
+      const E3 = 9n;
+      await (await core.issuer.connect(core.admin).registerExecutor(E2, owner)).wait();
+      await (await core.issuer.connect(core.admin).registerExecutor(E3, other)).wait();
+      expect(await core.issuer.balanceOf(owner)).to.equal(0n);
+      await postRoot(core, T0 + 1, 1);
+      await postRoot(core, T0 + 1, 1, undefined, E2);
+      await postRoot(core, T0 + 1, 1, undefined, E3);
+      const t = T0 + 2;
+      const ok = async (executorId: bigint, nonce: number) =>
+        expect((await issue(t, intentAt(t, nonce, { executorId }))).issued).to.equal(true);
+      await ok(E, 1);
+      await ok(E2, 1);
+      await ok(E3, 1);
+      // The rate limiter (capacity 2 per pair) denies E's third: no token, no balance.
+      await ok(E, 2);
+      expect((await issue(t, intentAt(t, 3))).issued).to.equal(false);
+      await (await core.issuer.connect(core.actors.revoker).revoke(1n, "test")).wait();
+      expect(await core.issuer.balanceOf(owner)).to.equal(3n);
+      expect(await core.issuer.balanceOf(other)).to.equal(1n);
+      expect(await core.issuer.balanceOf(core.actors.planner.address)).to.equal(0n);
+      expect(await core.issuer.totalSupply()).to.equal(4n);
+    });
   });
 
   describe("revocation and outcomes (§4.3)", () => {
