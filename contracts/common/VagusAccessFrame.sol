@@ -76,7 +76,8 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     /// @dev OpenZeppelin's `PausableStorage` slot (erc7201:openzeppelin.storage.Pausable). Its
     /// `bool _paused` is the low byte; bits 8..167 hold the caller cache (decision 0046): one
     /// account known to hold the contract's cached role, so a hot path reads its role and its
-    /// pause in one word. Code that does not know the cache reads only the low byte.
+    /// pause in one word; bits 168..255 are the contract's own copy of a governance-set value
+    /// (`_setCacheExtra`; zero = none). Code that does not know the cache reads only the low byte.
     bytes32 private constant PAUSE_WORD_LOCATION = 0xcd5ed15c6e187e77e9aee88184c21f4f2182ab5827cb3b7e07fbedcd63f03300;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -171,7 +172,7 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         if (implementation == ERC1967Utils.getImplementation()) revert NotARollback();
         _requireReason(reason);
         if (!paused()) _pause();
-        _setCachedHolder(address(0));
+        _clearCache();
         ERC1967Utils.upgradeToAndCall(implementation, "");
         emit EmergencyRollback(implementation, _msgSender(), reason);
     }
@@ -236,7 +237,10 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         if (granted && role == DEFAULT_ADMIN_ROLE) {
             _getAccessFrameStorage().adminCount += 1;
         }
-        if (role != DEFAULT_ADMIN_ROLE && role == _cachedRole()) _setCachedHolder(account);
+        if (role != DEFAULT_ADMIN_ROLE && role == _cachedRole()) {
+            _setCachedHolder(account);
+            _refreshCacheExtra();
+        }
     }
 
     /// @dev Refuses to remove the last ADMIN; a no-op revoke (role not held) never reverts.
@@ -275,22 +279,48 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     /// @dev `onlyRole(_cachedRole())` then `whenNotPaused` (same checks, order and errors),
     /// reading one word for both when the caller is the cached holder.
     function _requireCachedRoleNotPaused() internal view {
-        uint256 word;
-        // solhint-disable-next-line no-inline-assembly
-        assembly {
-            word := sload(PAUSE_WORD_LOCATION)
-        }
+        uint256 word = _pauseWord();
         if (address(uint160(word >> 8)) != _msgSender()) _checkRole(_cachedRole());
         if (uint8(word) != 0) revert EnforcedPause();
     }
 
-    function _cachedHolder() internal view returns (address holder) {
-        uint256 word;
+    function _cachedHolder() internal view returns (address) {
+        return address(uint160(_pauseWord() >> 8));
+    }
+
+    /// @dev The contract's cached copy (bits 168..255 of the pause word); zero = none.
+    function _cacheExtra() internal view returns (uint256) {
+        return _pauseWord() >> 168;
+    }
+
+    /// @dev Writes the contract's cached copy, keeping the pause byte and the cached holder.
+    /// Whatever it copies must be written here on every change of its source.
+    function _setCacheExtra(uint88 extra) internal {
+        uint256 word = (_pauseWord() & ((1 << 168) - 1)) | (uint256(extra) << 168);
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            sstore(PAUSE_WORD_LOCATION, word)
+        }
+    }
+
+    /// @dev Re-copies the contract's cached value from its source; runs on each grant of the
+    /// cached role, so one grant after an upgrade restores every fast path.
+    function _refreshCacheExtra() internal virtual {}
+
+    function _pauseWord() private view returns (uint256 word) {
         // solhint-disable-next-line no-inline-assembly
         assembly {
             word := sload(PAUSE_WORD_LOCATION)
         }
-        holder = address(uint160(word >> 8));
+    }
+
+    /// @dev Drops the cached holder and the contract's copy (bits 8..255), keeping the pause byte.
+    function _clearCache() private {
+        uint256 word = _pauseWord() & 0xff;
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            sstore(PAUSE_WORD_LOCATION, word)
+        }
     }
 
     /// @dev Rewrites bits 8..167 of the pause word; the pause byte and bits 168.. are kept.
@@ -307,7 +337,7 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     /// replaced becomes an emergency rollback target: governance had it running.
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {
         _getRollbackStorage().approved[ERC1967Utils.getImplementation()] = true;
-        _setCachedHolder(address(0));
+        _clearCache();
     }
 
     function _getRollbackStorage() private pure returns (RollbackStorage storage $) {

@@ -33,6 +33,8 @@ interface Subject {
   v2: string;
   init: unknown[];
   role: string;
+  /** The contract's own copy in bits 168..255 while the cache is populated. */
+  extra: bigint;
   /** A hot-path call with executorId 0: a holder of the role gets InvalidExecutorId. */
   probe(c: VagusAccessFrame, who: HardhatEthersSigner): Promise<unknown>;
 }
@@ -55,6 +57,8 @@ const SUBJECTS: Subject[] = [
     v2: "RateLimiterV2",
     init: [RL_DEFAULTS],
     role: "CONSUMER",
+    // The default config's storage word: capacity | window << 32 | buckets << 64.
+    extra: BigInt(RL_DEFAULTS.capacity) | (BigInt(RL_DEFAULTS.window) << 32n) | (BigInt(RL_DEFAULTS.buckets) << 64n),
     probe: async (c, who) => {
       const rl = await ethers.getContractAt("RateLimiter", await c.getAddress());
       return (await rl.connect(who).consume(0n, A)).wait();
@@ -65,6 +69,7 @@ const SUBJECTS: Subject[] = [
     v2: "CircuitBreakerV2",
     init: [CB_DEFAULTS],
     role: "CONSUMER",
+    extra: 0n,
     probe: async (c, who) => {
       const cb = await ethers.getContractAt("CircuitBreaker", await c.getAddress());
       return (await cb.connect(who).request(0n, A)).wait();
@@ -75,6 +80,7 @@ const SUBJECTS: Subject[] = [
     v2: "CapabilityIssuerV2",
     init: [ISSUER_DEFAULTS],
     role: "PLANNER",
+    extra: 0n,
     probe: async (c, who) => {
       const issuer = await ethers.getContractAt("CapabilityIssuer", await c.getAddress());
       return (await issuer.connect(who).issue(INTENT)).wait();
@@ -117,16 +123,17 @@ for (const subject of SUBJECTS) {
     });
 
     it("a fresh proxy caches no one; a grant caches the grantee, pause and unpause keep it and flip only the pause byte", async () => {
-      expect(await word()).to.deep.equal({ holder: ethers.ZeroAddress, paused: false, rest: 0n });
+      const X = subject.extra;
+      expect(await word()).to.deep.equal({ holder: ethers.ZeroAddress, paused: false, rest: X });
       await refused(alice);
       await (await frame.connect(admin).grantRole(ROLE, alice.address)).wait();
-      expect(await word()).to.deep.equal({ holder: alice.address, paused: false, rest: 0n });
+      expect(await word()).to.deep.equal({ holder: alice.address, paused: false, rest: X });
       await passes(alice);
       await (await frame.connect(guardian).pause()).wait();
-      expect(await word()).to.deep.equal({ holder: alice.address, paused: true, rest: 0n });
+      expect(await word()).to.deep.equal({ holder: alice.address, paused: true, rest: X });
       expect(await frame.paused()).to.equal(true);
       await (await frame.connect(admin).unpause()).wait();
-      expect(await word()).to.deep.equal({ holder: alice.address, paused: false, rest: 0n });
+      expect(await word()).to.deep.equal({ holder: alice.address, paused: false, rest: X });
       expect(await frame.paused()).to.equal(false);
       await passes(alice);
     });
@@ -176,11 +183,11 @@ for (const subject of SUBJECTS) {
       await (await frame.connect(admin).grantRole(ROLE, alice.address)).wait();
       const v2 = await (await ethers.deployContract(subject.v2)).getAddress();
       await (await frame.connect(admin).upgradeToAndCall(v2, "0x")).wait();
-      expect((await word()).holder).to.equal(ethers.ZeroAddress);
+      expect(await word()).to.deep.equal({ holder: ethers.ZeroAddress, paused: false, rest: 0n });
       await passes(alice);
       await refused(bob);
       await (await frame.connect(admin).grantRole(ROLE, alice.address)).wait();
-      expect((await word()).holder).to.equal(alice.address);
+      expect(await word()).to.deep.equal({ holder: alice.address, paused: false, rest: subject.extra });
       await passes(alice);
     });
 
@@ -199,5 +206,23 @@ for (const subject of SUBJECTS) {
       await passes(alice);
       await refused(bob);
     });
+
+    if (C === "RateLimiter") {
+      it("the default config copy follows setDefaultConfig; with the copy cleared by an upgrade the slot still bounds consume", async () => {
+        const rl = await ethers.getContractAt("RateLimiter", await frame.getAddress());
+        await (await frame.connect(admin).grantRole(ROLE, alice.address)).wait();
+        await (await rl.connect(admin).setDefaultConfig({ capacity: 1, window: 60, buckets: 6 })).wait();
+        expect((await word()).rest).to.equal(1n | (60n << 32n) | (6n << 64n));
+        const v2 = await (await ethers.deployContract(subject.v2)).getAddress();
+        await (await frame.connect(admin).upgradeToAndCall(v2, "0x")).wait();
+        expect((await word()).rest).to.equal(0n);
+        await (await rl.connect(alice).consume(3n, A)).wait();
+        expect([...(await rl.connect(alice).consume.staticCall(3n, A))][0]).to.equal(false);
+        await (await frame.connect(admin).grantRole(ROLE, alice.address)).wait();
+        expect([...(await rl.connect(alice).consume.staticCall(3n, A))][0]).to.equal(false);
+        await (await rl.connect(admin).setDefaultConfig({ capacity: 2, window: 60, buckets: 6 })).wait();
+        expect([...(await rl.connect(alice).consume.staticCall(3n, A))][0]).to.equal(true);
+      });
+    }
   });
 }
