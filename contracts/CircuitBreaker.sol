@@ -80,10 +80,7 @@ contract CircuitBreaker is VagusAccessFrame, ICircuitBreaker {
     /// @inheritdoc ICircuitBreaker
     /// @dev Needs `CONSUMER`; blocked while paused. The issuer calls it when the rate limiter
     /// denies an intent the breaker admitted, so no probe is lost to an intent not issued.
-    function release(
-        uint64 executorId,
-        bytes32 actionId
-    ) external cachedRoleNotPaused returns (bool released) {
+    function release(uint64 executorId, bytes32 actionId) external cachedRoleNotPaused returns (bool released) {
         _requirePair(executorId, actionId);
         BreakerMachine.Pair storage pair = _pair(executorId, actionId);
         if (_materializeLazy(pair, executorId, actionId) != BreakerState.HALF_OPEN) return false;
