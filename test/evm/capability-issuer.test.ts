@@ -125,6 +125,51 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       );
     });
 
+    it("the brake's result is read at its ABI places: its code and four hashes are used; a short result, a wrong head or a code past uint16 revert without data", async () => {
+      const bad = await ethers.deployContract("MalformedBrake");
+      const x = core.addresses;
+      const links = {
+        ans: x.ans,
+        inbox: x.inbox,
+        brake: await bad.getAddress(),
+        breaker: x.breaker,
+        rateLimiter: x.rateLimiter,
+      };
+      await (await core.issuer.connect(core.admin).setLinks(links)).wait();
+      await postRoot(core, T0 + 1, 1);
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const H = [1, 2, 3, 4].map((i) => ethers.id(`hash-${i}`));
+      const result = (code: bigint | number) =>
+        coder.encode(["tuple(uint16,uint64[],bytes32,bytes32,bytes32,bytes32)"], [[code, [5n, 6n], ...H]]);
+      await (await bad.setAnswer(result(6101))).wait();
+      expect((await issue(T0 + 2, intentAt(T0 + 2, 1))).code).to.equal(6101n);
+      await (await bad.setAnswer(result(0))).wait();
+      const ok = await issue(T0 + 3, intentAt(T0 + 3, 2));
+      expect(ok.issued).to.equal(true);
+      const minted = ok.logs.find((l) => l.name === "CapabilityIssued");
+      expect([
+        minted?.args.paramsSha256,
+        minted?.args.paramsKeccak256,
+        minted?.args.limitsSha256,
+        minted?.args.limitsKeccak256,
+      ]).to.deep.equal(H);
+      const good = result(0);
+      const word = (i: number) => 2 + 64 * i;
+      const malformed = [
+        good.slice(0, word(6)), // head + 5 words: too short
+        `0x${(0x40).toString(16).padStart(64, "0")}${good.slice(word(1))}`, // head offset not 0x20
+        coder.encode(["tuple(uint256,uint64[],bytes32,bytes32,bytes32,bytes32)"], [[65_536n, [], ...H]]),
+      ];
+      for (const answer of malformed) {
+        await (await bad.setAnswer(answer)).wait();
+        const before = await state();
+        await expect(
+          at(T0 + 4, () => core.issuer.connect(core.actors.planner).issue(intentAt(T0 + 4, 3))),
+        ).to.be.revertedWithoutReason();
+        expect(await state()).to.deep.equal(before);
+      }
+    });
+
     it("3100 BreakerOpen with retryAt, 3101 ProbeLimitReached with 0; 2100 RateLimited with retryAt", async () => {
       await postRoot(core, T0 + 1, 1);
       const first = await issue(T0 + 2, intentAt(T0 + 2, 1));
