@@ -73,12 +73,13 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         address ans; // 160 | maxTtl 32 | maxNonceStep 32
         uint32 maxTtl;
         uint32 maxNonceStep;
-        address inbox; // 160 | totalSupply 64 | balancesDerived 8
-        uint64 totalSupply;
+        // Slot 1: inbox 160 | totalSupply 64 | balancesDerived 8 (bits 224..231, raw: see
+        // `_balancesDerived`; undeclared so that a rollback's layout check sees no change).
         // Set by `initialize` (decision 0047): balanceOf is the sum of the owner's executors'
         // `issued`, so a mint writes no per-owner word. A proxy that ran an older
-        // implementation keeps `balances` (false here) and pays that word on every mint.
-        bool balancesDerived;
+        // implementation keeps `balances` (flag clear) and pays that word on every mint.
+        address inbox;
+        uint64 totalSupply;
         address brake; // 160 | actionCount 24
         uint24 actionCount;
         address breaker;
@@ -89,7 +90,6 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         mapping(bytes32 actionId => uint24) actionIndex; // 1-based; 0 = not seen yet
         mapping(uint24 index => bytes32) actionOf;
         mapping(address owner => uint256) balances; // written only while !balancesDerived
-        mapping(address owner => uint64[]) executorsOf; // registration order
     }
 
     /// @dev What the guards said about an intent that passed them.
@@ -108,6 +108,17 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     bytes32 private constant ISSUER_STORAGE_LOCATION =
         0x7bcf992722b9eb9066c6436c4cfed06cdfb98105e6f2c688c8617163cbf1be00;
 
+    /// @dev Added by the issue-path change (decision 0047) as its own namespace, so that a
+    /// rollback to an older release leaves it whole (spec/frame.md).
+    /// @custom:storage-location erc7201:vagus.storage.CapabilityIssuer.owners
+    struct OwnersStorage {
+        mapping(address owner => uint64[]) executorsOf; // registration order
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("vagus.storage.CapabilityIssuer.owners")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant OWNERS_STORAGE_LOCATION =
+        0xe11da2b59c91b8ba125298f3c89157eb9b8bd25264ed64739053851a5927f400;
+
     /// @notice Sets up a proxy: `ADMIN` to `admin`, and the config.
     /// @dev Emits `RoleGranted` then `ConfigSet`. Links are set afterwards by `setLinks`.
     /// @param admin The first `ADMIN` (governance).
@@ -115,7 +126,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     function initialize(address admin, Config calldata config_) external initializer {
         __VagusAccessFrame_init(admin);
         _setConfig(config_);
-        _s().balancesDerived = true;
+        _setBalancesDerived();
     }
 
     // ───────────────────────────── issuance ─────────────────────────────
@@ -235,7 +246,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         if (cold.registered) revert ExecutorAlreadyRegistered(executorId);
         cold.account = account;
         cold.registered = true;
-        _s().executorsOf[account].push(executorId);
+        _owners().executorsOf[account].push(executorId);
         emit ExecutorRegistered(executorId, account);
     }
 
@@ -331,8 +342,8 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     /// issued: one read per executor of the owner (ADMIN registers them), none on the mint path.
     function balanceOf(address owner) external view returns (uint256 balance) {
         IssuerStorage storage $ = _s();
-        if (!$.balancesDerived) return $.balances[owner];
-        uint64[] storage ids = $.executorsOf[owner];
+        if (!_balancesDerived($)) return $.balances[owner];
+        uint64[] storage ids = _owners().executorsOf[owner];
         uint256 n = ids.length;
         for (uint256 i; i < n; ++i) balance += $.hot[ids[i]].issued;
     }
@@ -485,7 +496,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             $.totalSupply = id;
             tokenId = id;
             hot.issued += 1;
-            if (!$.balancesDerived) $.balances[account] += 1;
+            if (!_balancesDerived($)) $.balances[account] += 1;
         }
         _storeHot($.hot[intent.executorId], hot);
         // One SSTORE in `Token`'s layout (flags start clear). ttl ≤ maxTtl ≤ MAX_TTL < 2^24.
@@ -548,6 +559,28 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             role == PLANNER_ROLE ||
             role == REVOKER_ROLE ||
             role == REPORTER_ROLE;
+    }
+
+    /// @dev Byte 28 of slot 1 (`inbox | totalSupply`), which the mint reads anyway. Older
+    /// implementations write that slot only through packed field writes, which keep it.
+    function _balancesDerived(IssuerStorage storage $) private view returns (bool derived) {
+        assembly ("memory-safe") {
+            derived := and(shr(224, sload(add($.slot, 1))), 0xff)
+        }
+    }
+
+    function _setBalancesDerived() private {
+        IssuerStorage storage $ = _s();
+        assembly ("memory-safe") {
+            let slot := add($.slot, 1)
+            sstore(slot, or(sload(slot), shl(224, 1)))
+        }
+    }
+
+    function _owners() private pure returns (OwnersStorage storage $) {
+        assembly {
+            $.slot := OWNERS_STORAGE_LOCATION
+        }
     }
 
     function _s() private pure returns (IssuerStorage storage $) {

@@ -18,6 +18,13 @@ import {
   type IntentInput,
 } from "../helpers/safety";
 
+/** erc7201:vagus.storage.CapabilityIssuer, recomputed here from its id. */
+const ISSUER_NAMESPACE = (() => {
+  const inner = BigInt(ethers.keccak256(ethers.toUtf8Bytes("vagus.storage.CapabilityIssuer"))) - 1n;
+  const outer = BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [inner])));
+  return outer & ~0xffn;
+})();
+
 /** CapabilityIssuer (spec/safety-core.md §4) on the wired system. */
 describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
   let core: Core;
@@ -278,6 +285,10 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       expect(await core.issuer.balanceOf(other)).to.equal(1n);
       expect(await core.issuer.balanceOf(core.actors.planner.address)).to.equal(0n);
       expect(await core.issuer.totalSupply()).to.equal(4n);
+      // The mode flag sits in byte 28 of the `inbox | totalSupply` word (decision 0047),
+      // beside the fields an older implementation reads: both intact.
+      const slot1 = BigInt(await ethers.provider.getStorage(core.addresses.issuer, ISSUER_NAMESPACE + 1n));
+      expect(slot1).to.equal(BigInt(core.addresses.inbox) | (4n << 160n) | (1n << 224n));
     });
   });
 
