@@ -73,7 +73,12 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         address ans; // 160 | maxTtl 32 | maxNonceStep 32
         uint32 maxTtl;
         uint32 maxNonceStep;
-        address inbox; // 160 | totalSupply 64
+        // Slot 1: inbox 160 | totalSupply 64 | balancesDerived 8 (bits 224..231, raw: see
+        // `_balancesDerived`; undeclared so that a rollback's layout check sees no change).
+        // Set by `initialize` (decision 0047): balanceOf is the sum of the owner's executors'
+        // `issued`, so a mint writes no per-owner word. A proxy that ran an older
+        // implementation keeps `balances` (flag clear) and pays that word on every mint.
+        address inbox;
         uint64 totalSupply;
         address brake; // 160 | actionCount 24
         uint24 actionCount;
@@ -84,7 +89,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         mapping(uint256 tokenId => Token) tokens;
         mapping(bytes32 actionId => uint24) actionIndex; // 1-based; 0 = not seen yet
         mapping(uint24 index => bytes32) actionOf;
-        mapping(address owner => uint256) balances;
+        mapping(address owner => uint256) balances; // written only while !balancesDerived
     }
 
     /// @dev What the guards said about an intent that passed them.
@@ -103,6 +108,17 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     bytes32 private constant ISSUER_STORAGE_LOCATION =
         0x7bcf992722b9eb9066c6436c4cfed06cdfb98105e6f2c688c8617163cbf1be00;
 
+    /// @dev Added by the issue-path change (decision 0047) as its own namespace, so that a
+    /// rollback to an older release leaves it whole (spec/frame.md).
+    /// @custom:storage-location erc7201:vagus.storage.CapabilityIssuer.owners
+    struct OwnersStorage {
+        mapping(address owner => uint64[]) executorsOf; // registration order
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("vagus.storage.CapabilityIssuer.owners")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant OWNERS_STORAGE_LOCATION =
+        0xe11da2b59c91b8ba125298f3c89157eb9b8bd25264ed64739053851a5927f400;
+
     /// @notice Sets up a proxy: `ADMIN` to `admin`, and the config.
     /// @dev Emits `RoleGranted` then `ConfigSet`. Links are set afterwards by `setLinks`.
     /// @param admin The first `ADMIN` (governance).
@@ -110,6 +126,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     function initialize(address admin, Config calldata config_) external initializer {
         __VagusAccessFrame_init(admin);
         _setConfig(config_);
+        _setBalancesDerived();
     }
 
     // ───────────────────────────── issuance ─────────────────────────────
@@ -117,7 +134,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     /// @inheritdoc ICapabilityIssuer
     /// @dev Needs `PLANNER`; blocked while paused. Steps 1–3 revert; from step 4 the intent
     /// is processed (its nonce is used) and every policy verdict is a result, not a revert.
-    function issue(Intent calldata intent) external onlyRole(PLANNER_ROLE) whenNotPaused returns (IssueResult memory) {
+    function issue(Intent calldata intent) external cachedRoleNotPaused returns (IssueResult memory) {
         IssuerStorage storage $ = _s();
         uint64 executorId = intent.executorId;
         _requirePair(executorId, intent.actionId);
@@ -229,6 +246,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         if (cold.registered) revert ExecutorAlreadyRegistered(executorId);
         cold.account = account;
         cold.registered = true;
+        _owners().executorsOf[account].push(executorId);
         emit ExecutorRegistered(executorId, account);
     }
 
@@ -320,8 +338,14 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
     }
 
     /// @inheritdoc ICapabilityIssuer
-    function balanceOf(address owner) external view returns (uint256) {
-        return _s().balances[owner];
+    /// @dev Tokens are never burned or moved, so an owner's balance is what its executors
+    /// issued: one read per executor of the owner (ADMIN registers them), none on the mint path.
+    function balanceOf(address owner) external view returns (uint256 balance) {
+        IssuerStorage storage $ = _s();
+        if (!_balancesDerived($)) return $.balances[owner];
+        uint64[] storage ids = _owners().executorsOf[owner];
+        uint256 n = ids.length;
+        for (uint256 i; i < n; ++i) balance += $.hot[ids[i]].issued;
     }
 
     /// @inheritdoc ICapabilityIssuer
@@ -386,15 +410,8 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         }
         v.state = uint8(guard.state);
         v.shutdownEpoch = guard.shutdownEpoch;
-        IVagalBrake.BrakeResult memory brake = IVagalBrake($.brake).applyBrake(
-            intent.actionId,
-            intent.params,
-            guard.factorBp
-        );
-        if (brake.code != 0) {
-            v.code = brake.code;
-            return v;
-        }
+        v.code = _applyBrake($.brake, intent, guard.factorBp, v);
+        if (v.code != 0) return v;
         (bool ok, uint64 retryAt) = ICircuitBreaker($.breaker).request(executorId, intent.actionId);
         if (!ok) {
             v.code = retryAt == 0 ? PROBE_LIMIT_REACHED : BREAKER_OPEN;
@@ -412,10 +429,47 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             v.retryAt = retryAt;
             return v;
         }
-        v.paramsSha256 = brake.paramsSha256;
-        v.paramsKeccak256 = brake.paramsKeccak256;
-        v.limitsSha256 = brake.limitsSha256;
-        v.limitsKeccak256 = brake.limitsKeccak256;
+    }
+
+    /// @dev `applyBrake` with only what the issue uses read from its result: the code and the
+    /// four commitments, at their fixed places in the ABI encoding of `BrakeResult` (head
+    /// offset 0x20, then code, the `scaled` offset, the four hashes), so the `scaled` array is
+    /// neither decoded nor copied (decision 0047). A revert of the brake is bubbled unchanged,
+    /// as a typed call would; a malformed result reverts without data, as the ABI decoder does.
+    function _applyBrake(
+        address brake,
+        Intent calldata intent,
+        uint16 factorBp,
+        Verdict memory v
+    ) private view returns (uint16 code) {
+        (bool ok, bytes memory ret) = brake.staticcall(
+            abi.encodeCall(IVagalBrake.applyBrake, (intent.actionId, intent.params, factorBp))
+        );
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        if (ret.length < 0xe0) _revertMalformed();
+        uint256 head;
+        uint256 rawCode;
+        assembly ("memory-safe") {
+            let p := add(ret, 32)
+            head := mload(p)
+            rawCode := mload(add(p, 0x20))
+        }
+        if (head != 0x20 || rawCode > type(uint16).max) _revertMalformed();
+        // The four hashes, in order, into the Verdict's last four fields (paramsSha256 onwards).
+        assembly ("memory-safe") {
+            mcopy(add(v, 0x80), add(ret, 0x80), 0x80)
+        }
+        return uint16(rawCode);
+    }
+
+    function _revertMalformed() private pure {
+        assembly ("memory-safe") {
+            revert(0, 0)
+        }
     }
 
     /// @dev Step 10: one new word for the token; the executor's hot word and the owner's
@@ -442,7 +496,7 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             $.totalSupply = id;
             tokenId = id;
             hot.issued += 1;
-            $.balances[account] += 1;
+            if (!_balancesDerived($)) $.balances[account] += 1;
         }
         _storeHot($.hot[intent.executorId], hot);
         // One SSTORE in `Token`'s layout (flags start clear). ttl ≤ maxTtl ≤ MAX_TTL < 2^24.
@@ -487,6 +541,11 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
         emit ConfigSet(c.maxTtl, c.maxNonceStep);
     }
 
+    /// @dev `PLANNER` holders pass with one read of the pause word when cached (decision 0046).
+    function _cachedRole() internal pure override returns (bytes32) {
+        return PLANNER_ROLE;
+    }
+
     /// @dev This contract's release version (spec `version`, generated into VagusVersions).
     function _version() internal pure virtual override returns (string memory) {
         return VagusVersions.CAPABILITY_ISSUER;
@@ -500,6 +559,28 @@ contract CapabilityIssuer is VagusAccessFrame, ICapabilityIssuer {
             role == PLANNER_ROLE ||
             role == REVOKER_ROLE ||
             role == REPORTER_ROLE;
+    }
+
+    /// @dev Byte 28 of slot 1 (`inbox | totalSupply`), which the mint reads anyway. Older
+    /// implementations write that slot only through packed field writes, which keep it.
+    function _balancesDerived(IssuerStorage storage $) private view returns (bool derived) {
+        assembly ("memory-safe") {
+            derived := and(shr(224, sload(add($.slot, 1))), 0xff)
+        }
+    }
+
+    function _setBalancesDerived() private {
+        IssuerStorage storage $ = _s();
+        assembly ("memory-safe") {
+            let slot := add($.slot, 1)
+            sstore(slot, or(sload(slot), shl(224, 1)))
+        }
+    }
+
+    function _owners() private pure returns (OwnersStorage storage $) {
+        assembly {
+            $.slot := OWNERS_STORAGE_LOCATION
+        }
     }
 
     function _s() private pure returns (IssuerStorage storage $) {

@@ -60,7 +60,7 @@ contract CircuitBreaker is VagusAccessFrame, ICircuitBreaker {
     function request(
         uint64 executorId,
         bytes32 actionId
-    ) external onlyRole(CONSUMER_ROLE) whenNotPaused returns (bool allowed, uint64 retryAt) {
+    ) external cachedRoleNotPaused returns (bool allowed, uint64 retryAt) {
         _requirePair(executorId, actionId);
         BreakerMachine.Pair storage pair = _pair(executorId, actionId);
         pair.requests += 1;
@@ -80,10 +80,7 @@ contract CircuitBreaker is VagusAccessFrame, ICircuitBreaker {
     /// @inheritdoc ICircuitBreaker
     /// @dev Needs `CONSUMER`; blocked while paused. The issuer calls it when the rate limiter
     /// denies an intent the breaker admitted, so no probe is lost to an intent not issued.
-    function release(
-        uint64 executorId,
-        bytes32 actionId
-    ) external onlyRole(CONSUMER_ROLE) whenNotPaused returns (bool released) {
+    function release(uint64 executorId, bytes32 actionId) external cachedRoleNotPaused returns (bool released) {
         _requirePair(executorId, actionId);
         BreakerMachine.Pair storage pair = _pair(executorId, actionId);
         if (_materializeLazy(pair, executorId, actionId) != BreakerState.HALF_OPEN) return false;
@@ -263,6 +260,11 @@ contract CircuitBreaker is VagusAccessFrame, ICircuitBreaker {
         if (c.successThreshold == 0 || c.successThreshold > c.halfOpenMaxProbes) {
             revert InvalidSuccessThreshold(c.successThreshold, c.halfOpenMaxProbes);
         }
+    }
+
+    /// @dev `CONSUMER` holders pass with one read of the pause word when cached (decision 0046).
+    function _cachedRole() internal pure override returns (bytes32) {
+        return CONSUMER_ROLE;
     }
 
     /// @dev This contract's release version (spec `version`, generated into VagusVersions).

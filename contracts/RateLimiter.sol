@@ -76,7 +76,7 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
     function consume(
         uint64 executorId,
         bytes32 actionId
-    ) external onlyRole(CONSUMER_ROLE) whenNotPaused returns (bool allowed, uint64 retryAt) {
+    ) external cachedRoleNotPaused returns (bool allowed, uint64 retryAt) {
         _requirePair(executorId, actionId);
         RateLimiterStorage storage $ = _getRateLimiterStorage();
         uint256 used;
@@ -260,7 +260,15 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         PairHeader header = pair.header;
         // The effective config as one word (capacity | window | buckets, Solidity's packing
         // of `Config`): one SLOAD and no memory struct on the hot path.
-        uint256 config = _configWord(header.hasOverride() ? pair.pairOverride : $.defaultConfig);
+        // Without an override, the default comes from the pause word's copy (decision 0046),
+        // already read by the CONSUMER / pause check; the slot itself when there is no copy.
+        uint256 config;
+        if (header.hasOverride()) {
+            config = _configWord(pair.pairOverride);
+        } else {
+            config = _cacheExtra();
+            if (config == 0) config = _configWord($.defaultConfig);
+        }
         // Only pairs that were raised pay a read for it (the header's flag says so).
         if (header.hasRaise()) (config, header) = _applyRaise(pair, header, config);
         uint256 buckets = uint8(config >> 64);
@@ -330,6 +338,7 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
     function _setDefaultConfig(Config calldata config) private {
         _validate(config);
         _getRateLimiterStorage().defaultConfig = config;
+        _refreshCacheExtra();
         emit DefaultConfigSet(config.capacity, config.window, config.buckets);
     }
 
@@ -340,6 +349,16 @@ contract RateLimiter is VagusAccessFrame, IRateLimiter {
         if (config.window > MAX_WINDOW) revert WindowTooLong(config.window);
         if (config.buckets == 0 || config.buckets > MAX_BUCKETS) revert InvalidBucketCount(config.buckets);
         if (config.window % config.buckets != 0) revert WindowNotDivisible(config.window, config.buckets);
+    }
+
+    /// @dev The default config's word (72 bits, capacity ≥ 1 so never zero) in the pause word.
+    function _refreshCacheExtra() internal override {
+        _setCacheExtra(uint88(_configWord(_getRateLimiterStorage().defaultConfig)));
+    }
+
+    /// @dev `CONSUMER` holders pass with one read of the pause word when cached (decision 0046).
+    function _cachedRole() internal pure override returns (bytes32) {
+        return CONSUMER_ROLE;
     }
 
     /// @dev This contract's release version (spec `version`, generated into VagusVersions).

@@ -73,6 +73,13 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
     bytes32 private constant ROLLBACK_STORAGE_LOCATION =
         0x6eabc1ddf06b558dab62c1b4470cbdac4b6c3aad34ae8a68ea115b48dc1a7100;
 
+    /// @dev OpenZeppelin's `PausableStorage` slot (erc7201:openzeppelin.storage.Pausable). Its
+    /// `bool _paused` is the low byte; bits 8..167 hold the caller cache (decision 0046): one
+    /// account known to hold the contract's cached role, so a hot path reads its role and its
+    /// pause in one word; bits 168..255 are the contract's own copy of a governance-set value
+    /// (`_setCacheExtra`; zero = none). Code that does not know the cache reads only the low byte.
+    bytes32 private constant PAUSE_WORD_LOCATION = 0xcd5ed15c6e187e77e9aee88184c21f4f2182ab5827cb3b7e07fbedcd63f03300;
+
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _disableInitializers();
@@ -165,6 +172,7 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         if (implementation == ERC1967Utils.getImplementation()) revert NotARollback();
         _requireReason(reason);
         if (!paused()) _pause();
+        _clearCache();
         ERC1967Utils.upgradeToAndCall(implementation, "");
         emit EmergencyRollback(implementation, _msgSender(), reason);
     }
@@ -222,11 +230,16 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
         if (actionId == bytes32(0)) revert InvalidActionId();
     }
 
-    /// @dev Keeps the ADMIN count that the LastAdmin guard reads.
+    /// @dev Keeps the ADMIN count that the LastAdmin guard reads, and the caller cache: a
+    /// grant of the cached role (even one already held) makes `account` the cached holder.
     function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
         granted = super._grantRole(role, account);
         if (granted && role == DEFAULT_ADMIN_ROLE) {
             _getAccessFrameStorage().adminCount += 1;
+        }
+        if (role != DEFAULT_ADMIN_ROLE && role == _cachedRole()) {
+            _setCachedHolder(account);
+            _refreshCacheExtra();
         }
     }
 
@@ -241,12 +254,90 @@ abstract contract VagusAccessFrame is Initializable, AccessControlUpgradeable, P
             }
         }
         revoked = super._revokeRole(role, account);
+        // The cache names only a current holder: losing the role (revoke or renounce) clears it.
+        if (role != DEFAULT_ADMIN_ROLE && role == _cachedRole() && _cachedHolder() == account) {
+            _setCachedHolder(address(0));
+        }
+    }
+
+    // ───────────────────────────── caller cache (decision 0046) ─────────────────────────────
+
+    /// @dev The role whose one holder is cached; ADMIN (0x00) means none. Invariant: a
+    /// non-zero cached holder holds this role now. It is set only by a grant of the role, cleared
+    /// by its revoke or renounce, and cleared whenever the implementation changes (upgrade or
+    /// emergency rollback), since code without the cache could revoke the role unseen.
+    function _cachedRole() internal pure virtual returns (bytes32) {
+        return DEFAULT_ADMIN_ROLE;
+    }
+
+    /// @dev `onlyRole(_cachedRole()) whenNotPaused` in one modifier.
+    modifier cachedRoleNotPaused() {
+        _requireCachedRoleNotPaused();
+        _;
+    }
+
+    /// @dev `onlyRole(_cachedRole())` then `whenNotPaused` (same checks, order and errors),
+    /// reading one word for both when the caller is the cached holder.
+    function _requireCachedRoleNotPaused() internal view {
+        uint256 word = _pauseWord();
+        if (address(uint160(word >> 8)) != _msgSender()) _checkRole(_cachedRole());
+        if (uint8(word) != 0) revert EnforcedPause();
+    }
+
+    function _cachedHolder() internal view returns (address) {
+        return address(uint160(_pauseWord() >> 8));
+    }
+
+    /// @dev The contract's cached copy (bits 168..255 of the pause word); zero = none.
+    function _cacheExtra() internal view returns (uint256) {
+        return _pauseWord() >> 168;
+    }
+
+    /// @dev Writes the contract's cached copy, keeping the pause byte and the cached holder.
+    /// Whatever it copies must be written here on every change of its source.
+    function _setCacheExtra(uint88 extra) internal {
+        uint256 word = (_pauseWord() & ((1 << 168) - 1)) | (uint256(extra) << 168);
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            sstore(PAUSE_WORD_LOCATION, word)
+        }
+    }
+
+    /// @dev Re-copies the contract's cached value from its source; runs on each grant of the
+    /// cached role, so one grant after an upgrade restores every fast path.
+    function _refreshCacheExtra() internal virtual {}
+
+    function _pauseWord() private view returns (uint256 word) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            word := sload(PAUSE_WORD_LOCATION)
+        }
+    }
+
+    /// @dev Drops the cached holder and the contract's copy (bits 8..255), keeping the pause byte.
+    function _clearCache() private {
+        uint256 word = _pauseWord() & 0xff;
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            sstore(PAUSE_WORD_LOCATION, word)
+        }
+    }
+
+    /// @dev Rewrites bits 8..167 of the pause word; the pause byte and bits 168.. are kept.
+    function _setCachedHolder(address holder) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            let word := sload(PAUSE_WORD_LOCATION)
+            let mask := shl(8, 0xffffffffffffffffffffffffffffffffffffffff)
+            sstore(PAUSE_WORD_LOCATION, or(and(word, not(mask)), shl(8, holder)))
+        }
     }
 
     /// @dev Upgrades need `ADMIN` (the timelock in production). The implementation being
     /// replaced becomes an emergency rollback target: governance had it running.
     function _authorizeUpgrade(address) internal virtual override onlyRole(DEFAULT_ADMIN_ROLE) {
         _getRollbackStorage().approved[ERC1967Utils.getImplementation()] = true;
+        _clearCache();
     }
 
     function _getRollbackStorage() private pure returns (RollbackStorage storage $) {

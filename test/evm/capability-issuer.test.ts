@@ -18,6 +18,13 @@ import {
   type IntentInput,
 } from "../helpers/safety";
 
+/** erc7201:vagus.storage.CapabilityIssuer, recomputed here from its id. */
+const ISSUER_NAMESPACE = (() => {
+  const inner = BigInt(ethers.keccak256(ethers.toUtf8Bytes("vagus.storage.CapabilityIssuer"))) - 1n;
+  const outer = BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [inner])));
+  return outer & ~0xffn;
+})();
+
 /** CapabilityIssuer (spec/safety-core.md §4) on the wired system. */
 describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
   let core: Core;
@@ -125,6 +132,51 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       );
     });
 
+    it("the brake's result is read at its ABI places: its code and four hashes are used; a short result, a wrong head or a code past uint16 revert without data", async () => {
+      const bad = await ethers.deployContract("MalformedBrake");
+      const x = core.addresses;
+      const links = {
+        ans: x.ans,
+        inbox: x.inbox,
+        brake: await bad.getAddress(),
+        breaker: x.breaker,
+        rateLimiter: x.rateLimiter,
+      };
+      await (await core.issuer.connect(core.admin).setLinks(links)).wait();
+      await postRoot(core, T0 + 1, 1);
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const H = [1, 2, 3, 4].map((i) => ethers.id(`hash-${i}`));
+      const result = (code: bigint | number) =>
+        coder.encode(["tuple(uint16,uint64[],bytes32,bytes32,bytes32,bytes32)"], [[code, [5n, 6n], ...H]]);
+      await (await bad.setAnswer(result(6101))).wait();
+      expect((await issue(T0 + 2, intentAt(T0 + 2, 1))).code).to.equal(6101n);
+      await (await bad.setAnswer(result(0))).wait();
+      const ok = await issue(T0 + 3, intentAt(T0 + 3, 2));
+      expect(ok.issued).to.equal(true);
+      const minted = ok.logs.find((l) => l.name === "CapabilityIssued");
+      expect([
+        minted?.args.paramsSha256,
+        minted?.args.paramsKeccak256,
+        minted?.args.limitsSha256,
+        minted?.args.limitsKeccak256,
+      ]).to.deep.equal(H);
+      const good = result(0);
+      const word = (i: number) => 2 + 64 * i;
+      const malformed = [
+        good.slice(0, word(6)), // head + 5 words: too short
+        `0x${(0x40).toString(16).padStart(64, "0")}${good.slice(word(1))}`, // head offset not 0x20
+        coder.encode(["tuple(uint256,uint64[],bytes32,bytes32,bytes32,bytes32)"], [[65_536n, [], ...H]]),
+      ];
+      for (const answer of malformed) {
+        await (await bad.setAnswer(answer)).wait();
+        const before = await state();
+        await expect(
+          at(T0 + 4, () => core.issuer.connect(core.actors.planner).issue(intentAt(T0 + 4, 3))),
+        ).to.be.revertedWithoutReason();
+        expect(await state()).to.deep.equal(before);
+      }
+    });
+
     it("3100 BreakerOpen with retryAt, 3101 ProbeLimitReached with 0; 2100 RateLimited with retryAt", async () => {
       await postRoot(core, T0 + 1, 1);
       const first = await issue(T0 + 2, intentAt(T0 + 2, 1));
@@ -206,6 +258,37 @@ describe("CapabilityIssuer (spec/safety-core.md §4)", () => {
       await expect(core.issuer.ownerOf(0n)).to.be.revertedWithCustomError(core.issuer, "UnknownToken").withArgs(0n);
       expect(await core.issuer.isValid(0n)).to.equal(false);
       expect(await core.issuer.isValid(2n)).to.equal(false);
+    });
+
+    it("balanceOf counts every token minted to the account over all its executors, revoked ones included; denials add nothing", async () => {
+      const owner = core.actors.executorAccount.address;
+      const other = core.actors.stranger.address;
+      const E2 = 8n;
+      const E3 = 9n;
+      await (await core.issuer.connect(core.admin).registerExecutor(E2, owner)).wait();
+      await (await core.issuer.connect(core.admin).registerExecutor(E3, other)).wait();
+      expect(await core.issuer.balanceOf(owner)).to.equal(0n);
+      await postRoot(core, T0 + 1, 1);
+      await postRoot(core, T0 + 1, 1, undefined, E2);
+      await postRoot(core, T0 + 1, 1, undefined, E3);
+      const t = T0 + 2;
+      const ok = async (executorId: bigint, nonce: number) =>
+        expect((await issue(t, intentAt(t, nonce, { executorId }))).issued).to.equal(true);
+      await ok(E, 1);
+      await ok(E2, 1);
+      await ok(E3, 1);
+      // The rate limiter (capacity 2 per pair) denies E's third: no token, no balance.
+      await ok(E, 2);
+      expect((await issue(t, intentAt(t, 3))).issued).to.equal(false);
+      await (await core.issuer.connect(core.actors.revoker).revoke(1n, "test")).wait();
+      expect(await core.issuer.balanceOf(owner)).to.equal(3n);
+      expect(await core.issuer.balanceOf(other)).to.equal(1n);
+      expect(await core.issuer.balanceOf(core.actors.planner.address)).to.equal(0n);
+      expect(await core.issuer.totalSupply()).to.equal(4n);
+      // The mode flag sits in byte 28 of the `inbox | totalSupply` word (decision 0047),
+      // beside the fields an older implementation reads: both intact.
+      const slot1 = BigInt(await ethers.provider.getStorage(core.addresses.issuer, ISSUER_NAMESPACE + 1n));
+      expect(slot1).to.equal(BigInt(core.addresses.inbox) | (4n << 160n) | (1n << 224n));
     });
   });
 
