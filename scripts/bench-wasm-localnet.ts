@@ -118,7 +118,13 @@ async function main(): Promise<void> {
       run("AfferentInbox", "postEvidence", {
         executorId: EX,
         stateRoot: ROOT_HASH,
-        metrics: { sequence: ++saved.sequence, riskPpm: 0, forceMilliN: 0, velocityMilliMps: 0, temperatureMilliC: 20000 },
+        metrics: {
+          sequence: ++saved.sequence,
+          riskPpm: 0,
+          forceMilliN: 0,
+          velocityMilliMps: 0,
+          temperatureMilliC: 20000,
+        },
       });
     const tone = async () => run("ANSStateManager", "updateTone", { executorId: EX, tonePpm: 100_000 });
     const now = Math.floor(Date.now() / 1000);
