@@ -103,13 +103,17 @@ describe("pinning a CosmWasm code through governance (scripts/wasm-pin-codes.sh)
     expect(id).to.match(/^\d+$/);
     expect(r.stderr).to.contain(`proposal ${id} passed`);
     const p = wasmd("q", "gov", "proposal", id) as {
-      proposal: { status: string; messages: { type: string; value: { code_ids: string[] } }[] };
+      proposal: { status: string; messages: { type: string; value: { authority: string; code_ids: string[] } }[] };
     };
     expect(p.proposal.status).to.equal("PROPOSAL_STATUS_PASSED");
+    // The governance module is the only authority x/wasm accepts for MsgPinCodes.
+    const gov = wasmd("q", "auth", "module-account", "gov") as { account: { value: { address: string } } };
+    const govModule = gov.account.value.address;
+    expect(govModule).to.match(/^wasm1/);
     expect(p.proposal.messages).to.deep.equal([
       {
         type: "wasm/MsgPinCodes",
-        value: { authority: p.proposal.messages[0].value.authority, code_ids: [String(codeId)] },
+        value: { authority: govModule, code_ids: [String(codeId)] },
       },
     ]);
     expect((wasmd("q", "wasm", "pinned") as { code_ids: string[] }).code_ids).to.include(String(codeId));
