@@ -86,6 +86,8 @@ async function main(): Promise<void> {
       saved = JSON.parse(readFileSync(stateFile, "utf8")) as Saved;
       for (const [c, a] of Object.entries(saved.addresses)) {
         stack.bind(`@@${c}`, a);
+        // WasmStack only learns addresses by deploying; the differential runner's class is
+        // left unchanged here, so the saved deployment is put into its map directly.
         (stack as unknown as { addresses: Map<string, string> }).addresses.set(c, a);
       }
     } else {
