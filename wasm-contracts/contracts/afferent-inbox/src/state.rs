@@ -16,7 +16,8 @@ pub struct Latest {
     pub keccak256: [u8; 32],
 }
 
-pub const LATEST: Map<u64, Latest> = Map::new("latest");
+/// Read raw by the issuer (`vagus_common::layout`).
+pub const LATEST: Map<u64, Latest> = Map::new(vagus_common::layout::INBOX_LATEST);
 pub const REFLEX_ARC: Item<Addr> = Item::new("reflex_arc");
 /// `(posts, notification_failures)`.
 pub const COUNTERS: Item<(u64, u64)> = Item::new("counters");

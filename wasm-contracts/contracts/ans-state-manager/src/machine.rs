@@ -7,9 +7,7 @@ use cosmwasm_schema::cw_serde;
 use crate::error::ContractError;
 use crate::msg::{Config, Guard};
 
-pub const SAFE: u8 = 0;
-pub const DANGER: u8 = 1;
-pub const SHUTDOWN: u8 = 2;
+pub use vagus_common::layout::{DANGER, SAFE, SHUTDOWN};
 
 /// Highest tone and threshold, in ppm.
 pub const MAX_PPM: u32 = 1_000_000;
@@ -87,22 +85,11 @@ pub fn validate_guard(state: u8, guard: &Guard) -> Result<(), ContractError> {
     Ok(())
 }
 
-/// SAFE `{10000, true}`, DANGER `{5000, true}`, SHUTDOWN `{0, false}`.
+/// SAFE `{10000, true}`, DANGER `{5000, true}`, SHUTDOWN `{0, false}` (shared with the
+/// issuer, which reads guards raw).
 pub fn default_guard(state: u8) -> Guard {
-    match state {
-        SAFE => Guard {
-            factor_bp: 10_000,
-            allowed: true,
-        },
-        DANGER => Guard {
-            factor_bp: 5_000,
-            allowed: true,
-        },
-        _ => Guard {
-            factor_bp: 0,
-            allowed: false,
-        },
-    }
+    let (factor_bp, allowed) = vagus_common::layout::default_guard(state);
+    Guard { factor_bp, allowed }
 }
 
 fn streak(current: u32, hit: bool) -> u32 {

@@ -1,10 +1,12 @@
 //! Entry points of the CapabilityIssuer (spec/safety-core.md §4).
 //!
 //! `issue` runs steps 1–7 (frame, arguments, replay, processing, pre-state root, ANS
-//! guard, brake) in the execute call, with smart queries; then the breaker's `request`
-//! and the rate limiter's `consume` are sub-messages whose replies carry their verdicts
-//! (their response data) and continue the pipeline, the intent waiting in storage (`state::save_pending`). A
-//! callee's error reverts the whole issue; a denial ends it with `IssueDenied`.
+//! guard, brake) in the execute call: the inbox's root and the ANS guard are read raw from
+//! their records (no VM call), the brake is a smart query. Then the breaker's `request` and
+//! the rate limiter's `consume` are sub-messages whose replies carry their verdicts (their
+//! response data) and continue the pipeline, the intent travelling in the sub-messages'
+//! payload (`state::encode_pending`). A callee's error reverts the whole issue; a denial
+//! ends it with `IssueDenied`.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
@@ -16,6 +18,7 @@ use vagus_common::counter;
 use vagus_common::error::{validate_reason, CalleeError};
 use vagus_common::frame;
 use vagus_common::ids::{validate_action_id, validate_executor_id};
+use vagus_common::layout::{self, SHUTDOWN};
 use vagus_common::roles::{self, Roles, ADMIN, EMERGENCY, GUARDIAN, PLANNER, REPORTER, REVOKER};
 use vagus_common::{authorize, FrameError, PausePolicy};
 
@@ -24,8 +27,8 @@ use crate::error::{
     STATE_ROOT_MISMATCH,
 };
 use crate::links::{
-    execute_response_data, ActionSchema, Admission, AnsQuery, BrakeQuery, BrakeResult,
-    BreakerStatus, GuardView, InboxQuery, LatestRoot, PairExecute, Paused, HALF_OPEN,
+    execute_response_data, ActionSchema, Admission, AnsExecutor, AnsGuard, BrakeQuery, BrakeResult,
+    BreakerStatus, Cw2Name, GuardView, InboxLatest, PairExecute, Paused, HALF_OPEN,
 };
 use crate::msg::{
     BalanceOfResponse, Config, CountersResponse, ExecuteMsg, ExecutorInfo, InstantiateMsg, Intent,
@@ -54,9 +57,6 @@ pub const MAX_TTL: u32 = 2_592_000;
 /// Reply ids of the two admission sub-messages.
 pub const BREAKER_REPLY: u64 = 1;
 pub const LIMITER_REPLY: u64 = 2;
-
-/// AnsState SHUTDOWN.
-const SHUTDOWN: u8 = 2;
 
 fn validate_config(c: &Config) -> Result<(), ContractError> {
     if c.max_ttl == 0 || c.max_ttl > MAX_TTL {
@@ -228,6 +228,55 @@ fn brake_failure(deps: Deps, brake: &Addr, action_id: &HexBinary, values: usize)
     }
 }
 
+/// A record of a linked contract, read raw (`WasmQuery::Raw`: no VM instance, only the
+/// KV read is charged; docs/decisions/0051). `None` when the key is not set.
+fn read_raw<T: serde::de::DeserializeOwned>(
+    deps: Deps,
+    contract: &Addr,
+    key: &[u8],
+) -> StdResult<Option<T>> {
+    deps.querier
+        .query_wasm_raw(contract, key.to_vec())?
+        .map(|v| from_json(v.as_slice()))
+        .transpose()
+}
+
+/// The ANS manager's `guardOf(executor)`, from its records: the executor's state and
+/// shutdown epoch (SAFE with zeros when never seen) and that state's guard (its default
+/// when never set). A missing record reads as SAFE only if the link really is an ANS
+/// manager (its cw2 name): a raw read of anything else also finds nothing, and a smart
+/// query of it failed, so a wrong link must not turn into SAFE.
+fn guard_of(deps: Deps, ans: &Addr, executor_id: u64) -> StdResult<GuardView> {
+    let record: Option<AnsExecutor> = read_raw(
+        deps,
+        ans,
+        &layout::u64_key(layout::ANS_EXECUTORS, executor_id),
+    )?;
+    let e = match record {
+        Some(e) => e,
+        None => {
+            let info: Option<Cw2Name> = read_raw(deps, ans, layout::CW2_KEY)?;
+            if info.map(|i| i.contract).as_deref() != Some(layout::ANS_CONTRACT_NAME) {
+                return Err(StdError::generic_err(
+                    "the ans link is not an ANS state manager",
+                ));
+            }
+            AnsExecutor::default()
+        }
+    };
+    let g: Option<AnsGuard> = read_raw(deps, ans, &layout::u8_key(layout::ANS_GUARDS, e.state))?;
+    let (factor_bp, allowed) = g.map_or_else(
+        || layout::default_guard(e.state),
+        |g| (g.factor_bp, g.allowed),
+    );
+    Ok(GuardView {
+        state: e.state,
+        factor_bp,
+        allowed,
+        shutdown_epoch: e.shutdown_epoch,
+    })
+}
+
 fn issue(
     deps: DepsMut,
     env: Env,
@@ -292,23 +341,17 @@ fn issue(
     executor.requests = executor.requests.saturating_add(1);
 
     // 5. pre-state root
-    let root: LatestRoot = deps.querier.query_wasm_smart(
+    let latest: Option<InboxLatest> = read_raw(
+        deps.as_ref(),
         &links.inbox,
-        &InboxQuery::LatestRoot {
-            executor_id: intent.executor_id,
-        },
+        &layout::u64_key(layout::INBOX_LATEST, id),
     )?;
-    let latest = root.state_root.as_slice();
-    if latest.iter().all(|b| *b == 0) || latest != intent.pre_state_root.as_slice() {
+    let latest = latest.map_or([0u8; 32], |l| l.state_root);
+    if latest.iter().all(|b| *b == 0) || latest.as_slice() != intent.pre_state_root.as_slice() {
         return deny(deps, executor, id, &action, nonce, STATE_ROOT_MISMATCH, 0);
     }
     // 6. ANS guard
-    let guard: GuardView = deps.querier.query_wasm_smart(
-        &links.ans,
-        &AnsQuery::GuardOf {
-            executor_id: intent.executor_id,
-        },
-    )?;
+    let guard = guard_of(deps.as_ref(), &links.ans, id)?;
     if !guard.allowed {
         return deny(deps, executor, id, &action, nonce, ANS_BLOCKED, 0);
     }
@@ -340,21 +383,18 @@ fn issue(
             .try_into()
             .map_err(|_| StdError::generic_err("the brake returned a hash that is not 32 bytes"))
     };
-    state::save_pending(
-        deps.storage,
-        &Pending {
-            executor_id: id,
-            action_id: action,
-            nonce,
-            ttl: intent.ttl,
-            state: guard.state,
-            shutdown_epoch: guard.shutdown_epoch,
-            params_sha256: hash(&brake.params_sha256)?,
-            params_keccak256: hash(&brake.params_keccak256)?,
-            limits_sha256: hash(&brake.limits_sha256)?,
-            limits_keccak256: hash(&brake.limits_keccak256)?,
-        },
-    );
+    let pending = state::encode_pending(&Pending {
+        executor_id: id,
+        action_id: action,
+        nonce,
+        ttl: intent.ttl,
+        state: guard.state,
+        shutdown_epoch: guard.shutdown_epoch,
+        params_sha256: hash(&brake.params_sha256)?,
+        params_keccak256: hash(&brake.params_keccak256)?,
+        limits_sha256: hash(&brake.limits_sha256)?,
+        limits_keccak256: hash(&brake.limits_keccak256)?,
+    });
     // 8. breaker (continues in `reply`)
     let request = pair_msg(
         &links.breaker,
@@ -363,7 +403,8 @@ fn issue(
             action_id: intent.action_id,
         },
     )?;
-    Ok(Response::new().add_submessage(SubMsg::reply_on_success(request, BREAKER_REPLY)))
+    Ok(Response::new()
+        .add_submessage(SubMsg::reply_on_success(request, BREAKER_REPLY).with_payload(pending)))
 }
 
 fn pair_msg(contract: &Addr, msg: &PairExecute) -> StdResult<WasmMsg> {
@@ -410,12 +451,11 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         return Err(StdError::generic_err("an admission sub-message failed").into());
     };
     let admission: Admission = from_json(execute_response_data(&response)?)?;
-    let pending = state::load_pending(deps.storage)?;
+    let pending = state::decode_pending(msg.payload.as_slice())?;
     let executor = load_executor(deps.storage, pending.executor_id)?;
     let retry_at = admission.retry_at.u64();
     match msg.id {
         BREAKER_REPLY if !admission.allowed => {
-            state::remove_pending(deps.storage);
             let code = if retry_at == 0 {
                 PROBE_LIMIT_REACHED
             } else {
@@ -441,10 +481,11 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
                     action_id: HexBinary::from(pending.action_id.as_slice()),
                 },
             )?;
-            Ok(Response::new().add_submessage(SubMsg::reply_on_success(consume, LIMITER_REPLY)))
+            Ok(Response::new().add_submessage(
+                SubMsg::reply_on_success(consume, LIMITER_REPLY).with_payload(msg.payload),
+            ))
         }
         LIMITER_REPLY if !admission.allowed => {
-            state::remove_pending(deps.storage);
             // All-or-nothing admissions: the breaker's admission of this intent is given
             // back (a HALF_OPEN probe; a no-op when CLOSED), so no probe is lost to an
             // intent that is not issued (issue 9 hole 3).
@@ -467,10 +508,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
             )?
             .add_message(release))
         }
-        LIMITER_REPLY => {
-            state::remove_pending(deps.storage);
-            mint(deps, &env, executor, &pending)
-        }
+        LIMITER_REPLY => mint(deps, &env, executor, &pending),
         other => Err(StdError::generic_err(format!("unknown reply id {other}")).into()),
     }
 }
@@ -654,12 +692,7 @@ pub fn is_valid(deps: Deps, env: &Env, token_id: &TokenId) -> StdResult<bool> {
     let Some(links) = state::load_links(deps.storage)? else {
         return Ok(false);
     };
-    let guard: GuardView = deps.querier.query_wasm_smart(
-        &links.ans,
-        &AnsQuery::GuardOf {
-            executor_id: Uint64::new(token.executor_id),
-        },
-    )?;
+    let guard = guard_of(deps, &links.ans, token.executor_id)?;
     Ok(guard.state != SHUTDOWN && guard.shutdown_epoch == token.shutdown_epoch)
 }
 

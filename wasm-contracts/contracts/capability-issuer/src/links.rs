@@ -1,17 +1,13 @@
 //! The messages the issuer sends to, and the answers it reads from, the contracts it is
 //! linked to. Mirrors of their spec surfaces (spec/*.json), so the issuer does not link
-//! their code.
+//! their code; the inbox's and the ANS manager's records are read raw, in the layout
+//! `vagus_common::layout` shares with them.
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Binary, HexBinary, StdError, StdResult, SubMsgResponse, Uint64};
 
-/// `ANSStateManager` queries.
-#[cw_serde]
-pub enum AnsQuery {
-    GuardOf { executor_id: Uint64 },
-}
-
-#[cw_serde]
+/// What the issuer reads of the ANS manager for one executor (its record and the guard of
+/// its state, read raw: `vagus_common::layout`).
 pub struct GuardView {
     pub state: u8,
     pub factor_bp: u16,
@@ -19,15 +15,32 @@ pub struct GuardView {
     pub shutdown_epoch: u32,
 }
 
-/// `AfferentInbox` queries.
-#[cw_serde]
-pub enum InboxQuery {
-    LatestRoot { executor_id: Uint64 },
+/// The fields of the ANS manager's executor record the issuer reads (the others are
+/// skipped); an executor never seen has no record and is SAFE with zeros.
+#[derive(serde::Deserialize, Default)]
+pub struct AnsExecutor {
+    pub state: u8,
+    #[serde(default)]
+    pub shutdown_epoch: u32,
 }
 
-#[cw_serde]
-pub struct LatestRoot {
-    pub state_root: HexBinary,
+/// The ANS manager's guard record of one state.
+#[derive(serde::Deserialize)]
+pub struct AnsGuard {
+    pub factor_bp: u16,
+    pub allowed: bool,
+}
+
+/// The field of a linked contract's cw2 record the issuer checks.
+#[derive(serde::Deserialize)]
+pub struct Cw2Name {
+    pub contract: String,
+}
+
+/// The field of the inbox's latest-evidence record the issuer reads.
+#[derive(serde::Deserialize)]
+pub struct InboxLatest {
+    pub state_root: [u8; 32],
 }
 
 /// `VagalBrake` queries.

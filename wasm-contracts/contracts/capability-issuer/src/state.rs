@@ -1,6 +1,7 @@
 //! Storage of the CapabilityIssuer.
 //!
-//! The records read and written on every issue (token, executor, pending intent, links)
+//! The records read and written on every issue (token, executor, links; the pending intent
+//! is encoded the same way but travels in a sub-message payload)
 //! are fixed-layout binary values, not JSON: a JSON `[u8; 32]` is an array of 32 numbers,
 //! costly to store and to parse, and serde's code for each record would push the artifact
 //! past the 300 KB limit. Layouts are drawn beside each codec; all integers big-endian.
@@ -21,7 +22,6 @@ pub const TOTAL_SUPPLY: Item<u64> = Item::new("total_supply");
 pub const BALANCES: Map<&Addr, u64> = Map::new("balances");
 
 const LINKS_KEY: &[u8] = b"links";
-const PENDING_KEY: &[u8] = b"pending";
 const TOKEN_PREFIX: &[u8] = b"t";
 const EXECUTOR_PREFIX: &[u8] = b"e";
 
@@ -215,7 +215,10 @@ pub fn save_token(storage: &mut dyn Storage, id: u64, t: &Token) {
     storage.set(&key(TOKEN_PREFIX, id), &v);
 }
 
-/// An intent between its breaker and rate-limiter replies: what the mint still needs.
+/// An intent between its breaker and rate-limiter replies: what the mint still needs. It
+/// travels in the admission sub-messages' `payload` (the chain hands it back to `reply`
+/// unchanged), not in storage: a stored record cost a write, two reads and a delete
+/// (about 12,000 SDK gas) per issue (docs/decisions/0051).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pending {
     pub executor_id: u64,
@@ -230,16 +233,13 @@ pub struct Pending {
     pub limits_keccak256: [u8; 32],
 }
 
-/// Bytes of the pending record.
+/// Bytes of the encoded pending intent.
 pub const PENDING_LEN: usize = 186;
 
 // version(1) | executor_id(8) | action_id(32) | nonce(8) | ttl(4) | state(1) |
 // shutdown_epoch(4) | 4 hashes (4 × 32) = 186
-pub fn load_pending(storage: &dyn Storage) -> StdResult<Pending> {
-    let raw = storage
-        .get(PENDING_KEY)
-        .ok_or_else(|| StdError::generic_err("no intent is pending"))?;
-    let mut r = Reader(&raw);
+pub fn decode_pending(raw: &[u8]) -> StdResult<Pending> {
+    let mut r = Reader(raw);
     let mut read = || -> Option<Pending> {
         r.version()?;
         let p = Pending {
@@ -260,7 +260,7 @@ pub fn load_pending(storage: &dyn Storage) -> StdResult<Pending> {
     read().ok_or_else(|| corrupt("pending"))
 }
 
-pub fn save_pending(storage: &mut dyn Storage, p: &Pending) {
+pub fn encode_pending(p: &Pending) -> Vec<u8> {
     let mut v = Vec::with_capacity(PENDING_LEN);
     v.push(RECORD_VERSION);
     v.extend_from_slice(&p.executor_id.to_be_bytes());
@@ -277,11 +277,7 @@ pub fn save_pending(storage: &mut dyn Storage, p: &Pending) {
     ] {
         v.extend_from_slice(h);
     }
-    storage.set(PENDING_KEY, &v);
-}
-
-pub fn remove_pending(storage: &mut dyn Storage) {
-    storage.remove(PENDING_KEY);
+    v
 }
 
 #[cfg(test)]
@@ -330,9 +326,13 @@ mod tests {
             limits_sha256: [6; 32],
             limits_keccak256: [7; 32],
         };
-        save_pending(&mut s, &p);
-        assert_eq!(s.get(PENDING_KEY).unwrap().len(), PENDING_LEN);
-        assert_eq!(load_pending(&s).unwrap(), p);
+        let raw = encode_pending(&p);
+        assert_eq!(raw.len(), PENDING_LEN);
+        assert_eq!(decode_pending(&raw).unwrap(), p);
+        assert!(decode_pending(&raw[..PENDING_LEN - 1]).is_err());
+        let mut other = raw.clone();
+        other[0] = RECORD_VERSION + 1;
+        assert!(decode_pending(&other).is_err());
         let l = LinkAddrs {
             ans: Addr::unchecked("a"),
             inbox: Addr::unchecked("b"),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod frame;
 pub mod ids;
+pub mod layout;
 pub mod migrate;
 pub mod notify;
 pub mod pause;

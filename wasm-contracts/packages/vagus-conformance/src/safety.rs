@@ -1103,6 +1103,38 @@ pub fn stale_successes_do_not_close_the_breaker<B: ChainBackend>(fresh: Deploy<B
     Ok(())
 }
 
+/// The issuer reads the ANS manager's records raw (docs/decisions/0051): a link to a
+/// contract that is not the ANS manager finds no record there, which must not read as a
+/// SAFE executor. Before, the smart query to such a contract failed; it still fails, and
+/// the intent's nonce stays unused.
+pub fn a_wrong_ans_link_fails_closed<B: ChainBackend>(fresh: Deploy<B>) -> Result<()> {
+    let mut s = sys(fresh)?;
+    let links = |ans: String, s: &System<B>| {
+        json!({"set_links": {"links": {"ans": ans, "inbox": s.addr("AfferentInbox"),
+            "brake": s.addr("VagalBrake"), "breaker": s.addr("CircuitBreaker"),
+            "rate_limiter": s.addr("RateLimiter")}}})
+    };
+    let wrong = links(s.addr("VagalBrake"), &s);
+    s.exec_ok("admin", "CapabilityIssuer", wrong)?;
+    let intent = s.intent(1, [1, 1, 1], 60);
+    ensure!(
+        s.exec(
+            "planner",
+            "CapabilityIssuer",
+            json!({"issue": {"intent": intent}})
+        )
+        .is_err(),
+        "an issue against a brake linked as the ANS manager succeeded"
+    );
+    ensure!(s.total_supply()? == 0, "no token was minted");
+    let right = links(s.addr("ANSStateManager"), &s);
+    s.exec_ok("admin", "CapabilityIssuer", right)?;
+    // Nonce 1 was not used by the failed issue.
+    let (r, _) = s.issue(1, [1, 1, 1], 60)?;
+    issued(&r)?;
+    Ok(())
+}
+
 /// Every scenario, by name (the runners of both backends iterate this list).
 /// A scenario: it deploys the system on a fresh chain it makes, and checks.
 pub type Scenario<B> = fn(Deploy<B>) -> Result<()>;
@@ -1181,6 +1213,10 @@ pub fn all<B: ChainBackend>() -> Vec<(&'static str, Scenario<B>)> {
         (
             "stale_successes_do_not_close_the_breaker",
             stale_successes_do_not_close_the_breaker::<B>,
+        ),
+        (
+            "a_wrong_ans_link_fails_closed",
+            a_wrong_ans_link_fails_closed::<B>,
         ),
     ]
 }

@@ -47,4 +47,6 @@ scenarios!(
     no_planner_can_lock_an_executor,
     no_probe_is_lost_to_a_limiter_denial,
     stale_successes_do_not_close_the_breaker,
+    // issue 14: raw reads of the ANS manager's records
+    a_wrong_ans_link_fails_closed,
 );

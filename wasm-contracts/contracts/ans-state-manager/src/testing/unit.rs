@@ -204,3 +204,29 @@ fn migrate_guard_refuses_downgrades_and_other_contracts() {
         CONTRACT_VERSION,
     );
 }
+
+#[test]
+fn the_issuer_reads_this_contracts_records_by_the_shared_layout() {
+    // The issuer reads the executor and guard records raw and checks this cw2 name
+    // (vagus_common::layout); a renamed contract or map would make it read nothing.
+    assert_eq!(CONTRACT_NAME, vagus_common::layout::ANS_CONTRACT_NAME);
+    let mut deps = cosmwasm_std::testing::mock_dependencies();
+    let e = crate::machine::Executor {
+        state: crate::machine::DANGER,
+        shutdown_epoch: 3,
+        ..Default::default()
+    };
+    crate::state::EXECUTORS
+        .save(deps.as_mut().storage, 7, &e)
+        .unwrap();
+    let raw = cosmwasm_std::Storage::get(
+        deps.as_ref().storage,
+        &vagus_common::layout::u64_key(vagus_common::layout::ANS_EXECUTORS, 7),
+    )
+    .unwrap();
+    let v: Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(
+        (v["state"].clone(), v["shutdown_epoch"].clone()),
+        (json!(1), json!(3))
+    );
+}
