@@ -392,6 +392,8 @@ export interface EvmChain {
   send(req: EvmSendRequest): Promise<EvmTxResult>;
   /** A read-only call; resolves with the decoded return values. */
   call(req: EvmCallRequest): Promise<unknown[]>;
+  /** Several calls on one block: per call what `call` resolves with, or the `EvmChainError` it rejects with. */
+  callMany(reqs: readonly EvmCallRequest[]): Promise<(unknown[] | EvmChainError)[]>;
   /** `upgradeToAndCall(implementation, data)` on a UUPS proxy. */
   upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult>;
   /** Makes `address` decodable (calls and events) with `abi`. */

@@ -184,6 +184,8 @@ export interface Stack {
   execute(on: string, op: SpecOperation, args: Record<string, unknown>, actorRef: string): Promise<Outcome>;
   /** Runs a query at the clock's time. */
   query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome>;
+  /** Runs several queries at the clock's time, on the same state: what `query` answers for each, in order. */
+  queryMany(queries: readonly StackQuery[]): Promise<Outcome[]>;
   /** The account of an actor on this stack (for the address book). */
   account(index: number, name: string): Promise<string>;
   /** Records `ref` (`@actor`, `@@Component`) → this stack's address in the address book. */
@@ -192,6 +194,13 @@ export interface Stack {
   addressOf(component: string): string;
   /** Forgets deployments and codes (after the chain was restored to before them). */
   readonly chain: { snapshot(): Promise<number>; restore(id: number): Promise<void>; readonly backend: string };
+}
+
+/** One query of a batch (`Stack.queryMany`). */
+export interface StackQuery {
+  on: string;
+  op: SpecOperation;
+  args: Record<string, unknown>;
 }
 
 /** Initialize arguments of a component: scenario values, struct fields defaulting to spec params. */
@@ -335,10 +344,10 @@ export class EvmStack implements Stack {
     }
   }
 
-  async query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome> {
+  async query(on: string, op: SpecOperation, args: Record<string, unknown>, block?: number): Promise<Outcome> {
     const c = this.spec.component(on);
     const values = op.args.map((a) => toEvm(c, a.type, args[a.name], this.book));
-    const blockTag = await this.clock.evmReadBlock();
+    const blockTag = block ?? (await this.clock.evmReadBlock());
     try {
       const out = await this.chain.call({ to: this.addressOf(on), fn: op.name, args: values, blockTag });
       const result = resultObject(c, op.returns ?? [], (r, i) => fromEvm(c, r.type, out[i], this.book));
@@ -347,6 +356,30 @@ export class EvmStack implements Stack {
       return evmErrorOutcome(this.spec, [on], err, this.book);
     }
   }
+
+  /** One `eth_call` for the whole batch when the chain offers it (`RpcEvmChain.callMany`), pinned to one block. */
+  async queryMany(queries: readonly StackQuery[]): Promise<Outcome[]> {
+    if (queries.length === 0) return [];
+    const block = await this.clock.evmReadBlock();
+    const prepared = queries.map((q) => {
+      const c = this.spec.component(q.on);
+      return { c, q, values: q.op.args.map((a) => toEvm(c, a.type, q.args[a.name], this.book)) };
+    });
+    const outs = await this.chain.callMany(
+      prepared.map(({ q, values }) => ({ to: this.addressOf(q.on), fn: q.op.name, args: values, blockTag: block })),
+    );
+    return outs.map((out, i) => {
+      const { c, q } = prepared[i];
+      if (out instanceof EvmChainError) return evmErrorOutcome(this.spec, [q.on], out, this.book);
+      const result = resultObject(c, q.op.returns ?? [], (r, j) => fromEvm(c, r.type, out[j], this.book));
+      return { status: "ok", code: null, name: null, result, events: {} };
+    });
+  }
+}
+
+/** A CosmWasm chain that answers several smart queries in one request (`EngineClient.queryBatch`). */
+interface BatchQuerier {
+  queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<unknown[]>;
 }
 
 /** The CosmWasm side: the compiled artifacts on any `WasmChain`. */
@@ -449,22 +482,47 @@ export class WasmStack implements Stack {
   async query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome> {
     const c = this.spec.component(on);
     try {
-      const answer = await this.chain.query<unknown>(this.addressOf(on), this.msgOf(c, op, args));
-      const returns = op.returns ?? [];
-      const result = resultObject(c, returns, (r) => {
-        if (returns.length === 1 && c.isStruct(r.type)) return fromWasm(c, r.type, answer, this.book);
-        const obj = answer as Record<string, unknown>;
-        // A single plain value may be answered bare or wrapped under its name.
-        const v =
-          returns.length === 1 && (obj === null || typeof obj !== "object" || !(snakeCase(r.name) in obj))
-            ? answer
-            : obj[snakeCase(r.name)];
-        return fromWasm(c, r.type, v, this.book);
-      });
-      return { status: "ok", code: null, name: null, result, events: {} };
+      return this.answerOutcome(c, op, await this.chain.query<unknown>(this.addressOf(on), this.msgOf(c, op, args)));
     } catch (err) {
       return this.errorOutcome(err);
     }
+  }
+
+  /** One engine request for the whole batch when the chain offers it (the embedded engine). */
+  async queryMany(queries: readonly StackQuery[]): Promise<Outcome[]> {
+    const batch = (this.chain as Partial<BatchQuerier>).queryBatch;
+    if (batch === undefined) return Promise.all(queries.map((q) => this.query(q.on, q.op, q.args)));
+    const prepared = queries.map((q) => {
+      const c = this.spec.component(q.on);
+      return { c, q, contract: this.addressOf(q.on), msg: this.msgOf(c, q.op, q.args) };
+    });
+    const answers = await batch.call(
+      this.chain,
+      prepared.map(({ contract, msg }) => ({ contract, msg })),
+    );
+    return answers.map((a, i) => {
+      try {
+        if (a instanceof WasmChainError) throw a;
+        return this.answerOutcome(prepared[i].c, prepared[i].q.op, a);
+      } catch (err) {
+        return this.errorOutcome(err);
+      }
+    });
+  }
+
+  private answerOutcome(c: Component, op: SpecOperation, answer: unknown): Outcome {
+    const returns = op.returns ?? [];
+    const result = resultObject(c, returns, (r) => {
+      if (returns.length === 1 && c.isStruct(r.type)) return fromWasm(c, r.type, answer, this.book);
+      const obj = answer as Record<string, unknown>;
+      // A single plain value may be answered bare or wrapped under its name.
+      const v =
+        returns.length === 1 && (obj === null || typeof obj !== "object" || !(snakeCase(r.name) in obj))
+          ? answer
+          : obj[snakeCase(r.name)];
+      return fromWasm(c, r.type, v, this.book);
+    });
+    return { status: "ok", code: null, name: null, result, events: {} };
   }
 
   private errorOutcome(err: unknown): Outcome {

@@ -95,6 +95,20 @@ interface RawLog {
 /** The UUPS upgrade entry point, from OpenZeppelin's compiled `UUPSUpgradeable`. */
 const UUPS_ARTIFACT = "UUPSUpgradeable";
 
+/**
+ * The batch caller of `callMany`, never deployed: put at `BATCH_CALLER` by an `eth_call`
+ * state override. Input: per call the 20-byte target, a 2-byte data length, the data.
+ * Output: per call a word with the success flag (1 or 0), a word with the length of the
+ * return data, the return (or revert) data. Hand-assembled (90 bytes):
+ * `p = o = 0; while p < calldatasize { target, len from calldata[p..]; copy the data to
+ * memory[o+64]; ok = CALL(gas, target, 0, memory[o+64..+len]); memory[o] = ok;
+ * memory[o+32] = returndatasize; returndatacopy to memory[o+64]; o += 64 + returndatasize;
+ * p += 22 + len } return memory[0..o]`.
+ */
+const BATCH_CALLER = "0x00000000000000000000000000000000ba7c4ca1";
+const BATCH_CALLER_CODE =
+  "0x600060005b36821061000f576000f35b813560601c826014013560f01c808460160184604001376000600082856040016000865af183523d808460200152806000856040013e8301604001925090508201601601915061000456";
+
 const RPC_UNSUPPORTED = /method .* (not found|not supported|does not exist)|not supported|unsupported/i;
 
 /** Revert data (0x hex) of an error as Hardhat or ethers throws it, wherever it sits. */
@@ -263,6 +277,73 @@ export class RpcEvmChain implements EvmChain {
       throw this.revertError(err, `call ${req.fn}`, undefined);
     }
     return [...iface.decodeFunctionResult(fragment, out)];
+  }
+
+  /**
+   * Several view calls on the same block: per call its decoded output, or the error `call`
+   * would throw. On the embedded chain they run in one `eth_call` of a batch caller put in
+   * place by a state override (nothing is deployed): it CALLs each target in turn with the
+   * same data and keeps each success flag and return (or revert) data. Each view runs on
+   * the same state as on its own; only `msg.sender` is the batch caller instead of the zero
+   * address, so calls with a `from` are made one by one. Elsewhere the calls run
+   * concurrently.
+   */
+  async callMany(reqs: readonly EvmCallRequest[]): Promise<(unknown[] | EvmChainError)[]> {
+    const tags = new Set(reqs.map((r) => r.blockTag ?? "latest"));
+    if (this.backend !== "embedded" || tags.size !== 1 || reqs.some((r) => r.from !== undefined) || reqs.length < 2) {
+      return Promise.all(
+        reqs.map((r) =>
+          this.call(r).catch((err: unknown) => {
+            if (err instanceof EvmChainError) return err;
+            throw err;
+          }),
+        ),
+      );
+    }
+    const encoded = reqs.map((r) => {
+      const iface = this.interfaceOf(r.to);
+      const fragment = iface.getFunction(r.fn);
+      if (!fragment) throw new EvmChainError(`${r.to} has no function ${r.fn}`, { kind: "invalid", op: "call" });
+      const data = iface.encodeFunctionData(fragment, r.args ?? []);
+      if ((data.length - 2) / 2 > 0xffff) throw new EvmChainError(`call ${r.fn}: data too long`, { kind: "invalid" });
+      return { iface, fragment, data };
+    });
+    const input =
+      "0x" +
+      reqs
+        .map((r, i) => r.to.slice(2).toLowerCase() + ((encoded[i].data.length - 2) / 2).toString(16).padStart(4, "0"))
+        .map((head, i) => head + encoded[i].data.slice(2))
+        .join("");
+    const [tag] = [...tags];
+    const blockTag = typeof tag === "number" ? toBeHex(tag) : tag;
+    const out = (await this.request("eth_call", [
+      { from: ZeroAddress, to: BATCH_CALLER, data: input },
+      blockTag,
+      { [BATCH_CALLER]: { code: BATCH_CALLER_CODE } },
+    ])) as string;
+    const bytes = out.slice(2);
+    const results: (unknown[] | EvmChainError)[] = [];
+    let at = 0;
+    for (const [i, r] of reqs.entries()) {
+      if (bytes.length < at + 128) throw new EvmChainError("batch call: short answer", { kind: "rpc", op: "call" });
+      const ok = BigInt(`0x${bytes.slice(at, at + 64)}`) === 1n;
+      const len = Number(BigInt(`0x${bytes.slice(at + 64, at + 128)}`));
+      const data = `0x${bytes.slice(at + 128, at + 128 + len * 2)}`;
+      at += 128 + len * 2;
+      if (!ok) {
+        results.push(
+          new EvmChainError(`call ${r.fn}: execution reverted`, {
+            kind: "revert",
+            revertData: data,
+            op: `call ${r.fn}`,
+          }),
+        );
+        continue;
+      }
+      results.push([...encoded[i].iface.decodeFunctionResult(encoded[i].fragment, data)]);
+    }
+    if (at !== bytes.length) throw new EvmChainError("batch call: answer longer than the calls", { kind: "rpc" });
+    return results;
   }
 
   async upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult> {
