@@ -5,6 +5,7 @@ import { keccak256 } from "ethers";
 
 import type { SharedClock } from "../chains/clock";
 import { deployUupsProxy, readEvmArtifact, type RpcEvmChain } from "../chains/evm";
+import type { QueryBatchAnswer } from "../chains/wasm";
 import {
   EvmChainError,
   WasmChainError,
@@ -379,7 +380,7 @@ export class EvmStack implements Stack {
 
 /** A CosmWasm chain that answers several smart queries in one request (`EngineClient.queryBatch`). */
 interface BatchQuerier {
-  queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<unknown[]>;
+  queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<QueryBatchAnswer[]>;
 }
 
 /** The CosmWasm side: the compiled artifacts on any `WasmChain`. */
@@ -502,8 +503,8 @@ export class WasmStack implements Stack {
     );
     return answers.map((a, i) => {
       try {
-        if (a instanceof WasmChainError) throw a;
-        return this.answerOutcome(prepared[i].c, prepared[i].q.op, a);
+        if (a.error) throw a.error;
+        return this.answerOutcome(prepared[i].c, prepared[i].q.op, a.answer);
       } catch (err) {
         return this.errorOutcome(err);
       }

@@ -150,6 +150,9 @@ function blockOf(raw: RawBlock): BlockInfo {
   return { height: raw.height, time: raw.time, timeNanos: raw.time_nanos, chainId: raw.chain_id };
 }
 
+/** One answer of `EngineClient.queryBatch`: the parsed answer, or the error `query` would throw. */
+export type QueryBatchAnswer = { answer: unknown; error?: undefined } | { error: WasmChainError };
+
 export class EngineClient implements WasmChain {
   readonly backend = "embedded" as const;
   readonly bin: string;
@@ -385,7 +388,7 @@ export class EngineClient implements WasmChain {
    * Several smart queries in one engine request, on the same state and block (a state
    * digest costs one round trip): per query its answer, or the error `query` would throw.
    */
-  async queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<(unknown | WasmChainError)[]> {
+  async queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<QueryBatchAnswer[]> {
     if (queries.length === 0) return [];
     const raw = (await this.request("query_batch", { queries })) as (
       { ok: { data: string; json: unknown } } | { err: RawError }
@@ -395,12 +398,13 @@ export class EngineClient implements WasmChain {
         kind: "invalid",
         op: "query_batch",
       });
-    return raw.map((r, i) => {
-      if ("err" in r) return errorOf(r.err, "query");
+    return raw.map((r, i): QueryBatchAnswer => {
+      if ("err" in r) return { error: errorOf(r.err, "query") };
       try {
-        return queryAnswer(queries[i].contract, r.ok);
+        return { answer: queryAnswer(queries[i].contract, r.ok) };
       } catch (err) {
-        return err as WasmChainError;
+        if (err instanceof WasmChainError) return { error: err };
+        throw err;
       }
     });
   }
