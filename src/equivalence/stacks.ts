@@ -331,16 +331,26 @@ export class EvmStack implements Stack {
     const c = this.spec.component(on);
     const to = this.addressOf(on);
     const values = op.args.map((a) => toEvm(c, a.type, args[a.name], this.book));
-    await this.tick();
     try {
-      const tx = await this.chain.send({ to, fn: op.name, args: values, from: this.book.evmOf(actorRef) });
+      // The chain sets the block time itself, just before sending (Hardhat's next-block
+      // time holds for one block): it then knows the block's time without asking.
+      const tx = await this.chain.send({
+        to,
+        fn: op.name,
+        args: values,
+        from: this.book.evmOf(actorRef),
+        blockTime: this.clock.now,
+      });
       this.clock.minedEvm(tx.blockNumber, tx.blockTime);
       const events = this.events(tx.events);
       const rv = tx.returnValue ?? [];
       const result = resultObject(c, op.returns ?? [], (r, i) => fromEvm(c, r.type, rv[i], this.book));
       return { ...classify(this.spec, on, events, result), result, events };
     } catch (err) {
-      this.clock.forget(this.clock.now); // a failed transaction may or may not have been mined
+      // A failed transaction may or may not have been mined; when its block is known, reads use it.
+      const mined = err instanceof EvmChainError ? err.mined : undefined;
+      if (mined) this.clock.minedEvm(mined.blockNumber, mined.blockTime);
+      else this.clock.forget(this.clock.now);
       return evmErrorOutcome(this.spec, [on, ...this.addresses.keys()], err, this.book);
     }
   }
