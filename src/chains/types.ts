@@ -310,6 +310,12 @@ export interface EvmSendRequest {
   nonce?: number;
   /** `false`: do not decode the return value (spares a node a transaction trace). */
   returnValue?: boolean;
+  /**
+   * Mine the transaction's block at this time (unix seconds; a development chain's next
+   * block time, set just before sending). A reverted transaction then rejects with the
+   * block it was mined in when that is known (`EvmChainError.mined`).
+   */
+  blockTime?: number;
 }
 
 export interface EvmCallRequest {
@@ -392,6 +398,8 @@ export interface EvmChain {
   send(req: EvmSendRequest): Promise<EvmTxResult>;
   /** A read-only call; resolves with the decoded return values. */
   call(req: EvmCallRequest): Promise<unknown[]>;
+  /** Several calls on one block: per call what `call` resolves with, or the `EvmChainError` it rejects with. */
+  callMany(reqs: readonly EvmCallRequest[]): Promise<(unknown[] | EvmChainError)[]>;
   /** `upgradeToAndCall(implementation, data)` on a UUPS proxy. */
   upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult>;
   /** Makes `address` decodable (calls and events) with `abi`. */
@@ -434,6 +442,8 @@ export class EvmChainError extends Error {
   readonly revertData: string | undefined;
   readonly txHash: string | undefined;
   readonly op: string | undefined;
+  /** A reverted transaction's block, when it was mined (a development chain mines reverts too) and it is known. */
+  mined: { blockNumber: number; blockTime: number } | undefined;
 
   constructor(
     message: string,

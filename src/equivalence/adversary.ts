@@ -352,7 +352,8 @@ const num = (v: Canon): bigint => BigInt(v as string);
 
 async function ask(ctx: Pick<InvariantContext, "runner" | "stack">, on: string, query: string, args: Obj | object) {
   const op = ctx.runner.spec.component(on).operation(query);
-  const o = await ctx.stack.query(on, op, args as Record<string, unknown>);
+  const a = args as Record<string, unknown>;
+  const o = ctx.runner.readAfterStep(ctx.stack, on, query, a) ?? (await ctx.stack.query(on, op, a));
   if (o.status === "error") throw new Error(`${on}.${query}(${JSON.stringify(args)}) failed: ${o.code} ${o.name}`);
   return o.result as Obj;
 }

@@ -272,18 +272,24 @@ async function checkedStep(
   if (step.call === undefined) return;
   const op = runner.spec.component(step.on).operation(step.call);
   for (const inv of invariants) {
-    for (const stack of sides) {
-      const msg = await inv.check({
-        runner,
-        stack,
-        step,
-        op,
-        outcome: stack.name === "evm" ? res.evm : res.wasm,
-        now,
-        memory: memory[stack.name],
-        deployed,
-      });
-      if (msg) throw new StepFailure("invariant", `${inv.name} (${inv.source}) on ${stack.name}: ${msg}`);
+    // Both sides at once (each its own memory); reported in the order evm, then wasm.
+    const settled = await Promise.allSettled(
+      sides.map((stack) =>
+        inv.check({
+          runner,
+          stack,
+          step,
+          op,
+          outcome: stack.name === "evm" ? res.evm : res.wasm,
+          now,
+          memory: memory[stack.name],
+          deployed,
+        }),
+      ),
+    );
+    for (const [i, s] of settled.entries()) {
+      if (s.status === "rejected") throw s.reason;
+      if (s.value) throw new StepFailure("invariant", `${inv.name} (${inv.source}) on ${sides[i].name}: ${s.value}`);
     }
   }
 }

@@ -84,6 +84,9 @@ export function comparable(o: Outcome): Omit<Outcome, "detail"> {
   return rest;
 }
 
+/** A query with its arguments, as the key of a read. */
+const readKey = (on: string, query: string, args: Record<string, unknown>) => `${on}.${query}${stableJson(args)}`;
+
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** Values of query arguments seen so far, by argument name. */
@@ -134,6 +137,9 @@ export class DifferentialRunner {
   private pool = new KeyPool();
   private deployedNames: string[] = [];
   private coverage: Record<string, Record<string, number>> = {};
+  /** The last state digest's answers per side (left, right), by `readKey`. */
+  private reads: [Map<string, Outcome>, Map<string, Outcome>] = [new Map(), new Map()];
+  private readsAt: number | undefined;
 
   constructor(opts: RunnerOptions) {
     this.spec = opts.spec;
@@ -178,6 +184,7 @@ export class DifferentialRunner {
       ]);
     }
     this.clock.forget(undefined);
+    this.reads = [new Map(), new Map()];
     this.pool = new KeyPool();
     this.coverage = {};
   }
@@ -199,6 +206,7 @@ export class DifferentialRunner {
 
   /** Starts a new run on chains just restored to a deployment (campaigns): the clock and keys start over. */
   beginRun(time: number): void {
+    this.reads = [new Map(), new Map()];
     this.clock.forget(time);
     this.pool = new KeyPool();
   }
@@ -332,6 +340,7 @@ export class DifferentialRunner {
 
   /** One step on both stacks at its time: the normalized results. */
   async step(step: ScenarioStep): Promise<{ evm: NormalizedStep; wasm: NormalizedStep }> {
+    this.reads = [new Map(), new Map()];
     await this.clock.set(this.spec.timeOrigin + step.at);
     const c = this.spec.component(step.on);
     const op = c.operation(step.call ?? step.query ?? "");
@@ -416,16 +425,43 @@ export class DifferentialRunner {
     return out;
   }
 
-  private async stateOf(stack: Stack, c: Component, keys: (name: string) => unknown[]): Promise<Record<string, Canon>> {
-    const qs = this.queriesOf(c, keys);
-    const answers = await Promise.all(qs.map((q) => stack.query(c.name, q.op, q.args)));
-    const out: Record<string, Canon> = {};
+  /**
+   * The components' state, every query of every component in one `queryMany` per stack (one
+   * engine request). The answers are kept as the reads after the step (`readAfterStep`).
+   */
+  private async stateOf(
+    stack: Stack,
+    names: readonly string[],
+    keys: (name: string) => unknown[],
+  ): Promise<Record<string, Record<string, Canon>>> {
+    const qs = names.flatMap((name) => {
+      const c = this.spec.component(name);
+      return this.queriesOf(c, keys).map((q) => ({ on: name, ...q }));
+    });
+    const answers = await stack.queryMany(qs);
+    const out: Record<string, Record<string, Canon>> = {};
+    for (const name of names) out[name] = {};
+    const reads = new Map<string, Outcome>();
     qs.forEach((q, i) => {
       const a = answers[i];
-      out[`${q.op.name}${q.op.args.length ? stableJson(q.args) : ""}`] =
+      out[q.on][`${q.op.name}${q.op.args.length ? stableJson(q.args) : ""}`] =
         a.status === "error" ? { error: a.code === null ? "uncoded" : String(a.code) } : a.result;
+      reads.set(readKey(q.on, q.op.name, q.args), a);
     });
+    this.reads[stack === this.evmStack ? 0 : 1] = reads;
+    this.readsAt = this.clock.now;
     return out;
+  }
+
+  /**
+   * What `stack.query(on, query, args)` answered in the state digest of the last step, on
+   * the same state (nothing ran since); undefined when the digest did not ask it. The
+   * invariants read these instead of asking again.
+   */
+  readAfterStep(stack: Stack, on: string, query: string, args: Record<string, unknown>): Outcome | undefined {
+    // A query's answer depends on the block time too (windows, cooldowns).
+    if (this.readsAt === undefined || this.readsAt !== this.clock.now) return undefined;
+    return this.reads[stack === this.evmStack ? 0 : 1].get(readKey(on, query, args));
   }
 
   /** The touched components' state, queried with the step's own keys (and role/account pairs for role steps). */
@@ -434,17 +470,11 @@ export class DifferentialRunner {
     touched: string[],
     args: Record<string, unknown>,
   ): Promise<Record<string, Record<string, Canon>>> {
-    const out: Record<string, Record<string, Canon>> = {};
     const local = new KeyPool();
     local.addAll(args);
     if ("callerConfirmation" in args) local.add("account", args.callerConfirmation);
     const keys = this.digestMode === "full" ? (n: string) => this.fullKeys(n) : (n: string) => local.values(n);
-    await Promise.all(
-      touched.map(async (name) => {
-        out[name] = await this.stateOf(stack, this.spec.component(name), keys);
-      }),
-    );
-    return out;
+    return this.stateOf(stack, touched, keys);
   }
 
   private fullKeys(name: string): unknown[] {
@@ -455,10 +485,7 @@ export class DifferentialRunner {
 
   /** Every deployed component's state over every key seen in the scenario. */
   async fullState(stack: Stack): Promise<Record<string, Record<string, Canon>>> {
-    const out: Record<string, Record<string, Canon>> = {};
-    for (const name of this.deployedNames)
-      out[name] = await this.stateOf(stack, this.spec.component(name), (n) => this.fullKeys(n));
-    return out;
+    return this.stateOf(stack, this.deployedNames, (n) => this.fullKeys(n));
   }
 
   /** A step's `expect` against the (agreed) outcome; a message when it does not hold. */

@@ -5,6 +5,7 @@ import { keccak256 } from "ethers";
 
 import type { SharedClock } from "../chains/clock";
 import { deployUupsProxy, readEvmArtifact, type RpcEvmChain } from "../chains/evm";
+import type { QueryBatchAnswer } from "../chains/wasm";
 import {
   EvmChainError,
   WasmChainError,
@@ -184,6 +185,8 @@ export interface Stack {
   execute(on: string, op: SpecOperation, args: Record<string, unknown>, actorRef: string): Promise<Outcome>;
   /** Runs a query at the clock's time. */
   query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome>;
+  /** Runs several queries at the clock's time, on the same state: what `query` answers for each, in order. */
+  queryMany(queries: readonly StackQuery[]): Promise<Outcome[]>;
   /** The account of an actor on this stack (for the address book). */
   account(index: number, name: string): Promise<string>;
   /** Records `ref` (`@actor`, `@@Component`) → this stack's address in the address book. */
@@ -192,6 +195,13 @@ export interface Stack {
   addressOf(component: string): string;
   /** Forgets deployments and codes (after the chain was restored to before them). */
   readonly chain: { snapshot(): Promise<number>; restore(id: number): Promise<void>; readonly backend: string };
+}
+
+/** One query of a batch (`Stack.queryMany`). */
+export interface StackQuery {
+  on: string;
+  op: SpecOperation;
+  args: Record<string, unknown>;
 }
 
 /** Initialize arguments of a component: scenario values, struct fields defaulting to spec params. */
@@ -321,24 +331,34 @@ export class EvmStack implements Stack {
     const c = this.spec.component(on);
     const to = this.addressOf(on);
     const values = op.args.map((a) => toEvm(c, a.type, args[a.name], this.book));
-    await this.tick();
     try {
-      const tx = await this.chain.send({ to, fn: op.name, args: values, from: this.book.evmOf(actorRef) });
+      // The chain sets the block time itself, just before sending (Hardhat's next-block
+      // time holds for one block): it then knows the block's time without asking.
+      const tx = await this.chain.send({
+        to,
+        fn: op.name,
+        args: values,
+        from: this.book.evmOf(actorRef),
+        blockTime: this.clock.now,
+      });
       this.clock.minedEvm(tx.blockNumber, tx.blockTime);
       const events = this.events(tx.events);
       const rv = tx.returnValue ?? [];
       const result = resultObject(c, op.returns ?? [], (r, i) => fromEvm(c, r.type, rv[i], this.book));
       return { ...classify(this.spec, on, events, result), result, events };
     } catch (err) {
-      this.clock.forget(this.clock.now); // a failed transaction may or may not have been mined
+      // A failed transaction may or may not have been mined; when its block is known, reads use it.
+      const mined = err instanceof EvmChainError ? err.mined : undefined;
+      if (mined) this.clock.minedEvm(mined.blockNumber, mined.blockTime);
+      else this.clock.forget(this.clock.now);
       return evmErrorOutcome(this.spec, [on, ...this.addresses.keys()], err, this.book);
     }
   }
 
-  async query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome> {
+  async query(on: string, op: SpecOperation, args: Record<string, unknown>, block?: number): Promise<Outcome> {
     const c = this.spec.component(on);
     const values = op.args.map((a) => toEvm(c, a.type, args[a.name], this.book));
-    const blockTag = await this.clock.evmReadBlock();
+    const blockTag = block ?? (await this.clock.evmReadBlock());
     try {
       const out = await this.chain.call({ to: this.addressOf(on), fn: op.name, args: values, blockTag });
       const result = resultObject(c, op.returns ?? [], (r, i) => fromEvm(c, r.type, out[i], this.book));
@@ -347,6 +367,30 @@ export class EvmStack implements Stack {
       return evmErrorOutcome(this.spec, [on], err, this.book);
     }
   }
+
+  /** One `eth_call` for the whole batch when the chain offers it (`RpcEvmChain.callMany`), pinned to one block. */
+  async queryMany(queries: readonly StackQuery[]): Promise<Outcome[]> {
+    if (queries.length === 0) return [];
+    const block = await this.clock.evmReadBlock();
+    const prepared = queries.map((q) => {
+      const c = this.spec.component(q.on);
+      return { c, q, values: q.op.args.map((a) => toEvm(c, a.type, q.args[a.name], this.book)) };
+    });
+    const outs = await this.chain.callMany(
+      prepared.map(({ q, values }) => ({ to: this.addressOf(q.on), fn: q.op.name, args: values, blockTag: block })),
+    );
+    return outs.map((out, i) => {
+      const { c, q } = prepared[i];
+      if (out instanceof EvmChainError) return evmErrorOutcome(this.spec, [q.on], out, this.book);
+      const result = resultObject(c, q.op.returns ?? [], (r, j) => fromEvm(c, r.type, out[j], this.book));
+      return { status: "ok", code: null, name: null, result, events: {} };
+    });
+  }
+}
+
+/** A CosmWasm chain that answers several smart queries in one request (`EngineClient.queryBatch`). */
+interface BatchQuerier {
+  queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<QueryBatchAnswer[]>;
 }
 
 /** The CosmWasm side: the compiled artifacts on any `WasmChain`. */
@@ -449,22 +493,47 @@ export class WasmStack implements Stack {
   async query(on: string, op: SpecOperation, args: Record<string, unknown>): Promise<Outcome> {
     const c = this.spec.component(on);
     try {
-      const answer = await this.chain.query<unknown>(this.addressOf(on), this.msgOf(c, op, args));
-      const returns = op.returns ?? [];
-      const result = resultObject(c, returns, (r) => {
-        if (returns.length === 1 && c.isStruct(r.type)) return fromWasm(c, r.type, answer, this.book);
-        const obj = answer as Record<string, unknown>;
-        // A single plain value may be answered bare or wrapped under its name.
-        const v =
-          returns.length === 1 && (obj === null || typeof obj !== "object" || !(snakeCase(r.name) in obj))
-            ? answer
-            : obj[snakeCase(r.name)];
-        return fromWasm(c, r.type, v, this.book);
-      });
-      return { status: "ok", code: null, name: null, result, events: {} };
+      return this.answerOutcome(c, op, await this.chain.query<unknown>(this.addressOf(on), this.msgOf(c, op, args)));
     } catch (err) {
       return this.errorOutcome(err);
     }
+  }
+
+  /** One engine request for the whole batch when the chain offers it (the embedded engine). */
+  async queryMany(queries: readonly StackQuery[]): Promise<Outcome[]> {
+    const batch = (this.chain as Partial<BatchQuerier>).queryBatch;
+    if (batch === undefined) return Promise.all(queries.map((q) => this.query(q.on, q.op, q.args)));
+    const prepared = queries.map((q) => {
+      const c = this.spec.component(q.on);
+      return { c, q, contract: this.addressOf(q.on), msg: this.msgOf(c, q.op, q.args) };
+    });
+    const answers = await batch.call(
+      this.chain,
+      prepared.map(({ contract, msg }) => ({ contract, msg })),
+    );
+    return answers.map((a, i) => {
+      try {
+        if (a.error) throw a.error;
+        return this.answerOutcome(prepared[i].c, prepared[i].q.op, a.answer);
+      } catch (err) {
+        return this.errorOutcome(err);
+      }
+    });
+  }
+
+  private answerOutcome(c: Component, op: SpecOperation, answer: unknown): Outcome {
+    const returns = op.returns ?? [];
+    const result = resultObject(c, returns, (r) => {
+      if (returns.length === 1 && c.isStruct(r.type)) return fromWasm(c, r.type, answer, this.book);
+      const obj = answer as Record<string, unknown>;
+      // A single plain value may be answered bare or wrapped under its name.
+      const v =
+        returns.length === 1 && (obj === null || typeof obj !== "object" || !(snakeCase(r.name) in obj))
+          ? answer
+          : obj[snakeCase(r.name)];
+      return fromWasm(c, r.type, v, this.book);
+    });
+    return { status: "ok", code: null, name: null, result, events: {} };
   }
 
   private errorOutcome(err: unknown): Outcome {

@@ -128,6 +128,54 @@ function behaves(name: string, open: () => Promise<{ chain: EvmChain; done(): Pr
       expect(await chain.call({ to: proxy, fn: "counters", args: [9, ACTION] })).to.deep.equal(before);
     });
 
+    it("a send with blockTime is mined at that time; a revert names its mined block when the chain knows it", async () => {
+      const t = T0 + 300_000 * 60 + 7;
+      const tx = await chain.send({ to: proxy, fn: "consume", args: [9, ACTION], from: consumer, blockTime: t });
+      expect(tx.blockTime).to.equal(t);
+      expect((await chain.blockHeader(tx.blockNumber)).time).to.equal(t);
+      expect(tx.returnValue).to.deep.equal([true, 0n]);
+      const err = await chain
+        .send({ to: proxy, fn: "consume", args: [0, ACTION], from: consumer, blockTime: t + 1 })
+        .then(() => expect.fail("consume(0) succeeded"))
+        .catch((e: EvmChainError) => e);
+      expect(err.kind).to.equal("revert");
+      expect(decodeRevert(rl, err.revertData ?? "0x")?.code).to.equal(1006);
+      if (name.startsWith("embedded")) {
+        // Hardhat mines a reverted transaction: its block is the one after the first send's.
+        expect(err.mined).to.deep.equal({ blockNumber: tx.blockNumber + 1, blockTime: t + 1 });
+        expect((await chain.blockHeader(tx.blockNumber + 1)).time).to.equal(t + 1);
+      }
+    });
+
+    it("callMany answers each call as call does on the same block, a revert with its revert data", async () => {
+      const t = T0 + 200_000 * 60 + 5;
+      await chain.setNextBlockTime(t);
+      await chain.send({ to: proxy, fn: "consume", args: [9, ACTION], from: consumer });
+      const blockTag = (await chain.block()).number;
+      // A later block changes usage: the batch must read the pinned one.
+      await chain.setNextBlockTime(t);
+      await chain.send({ to: proxy, fn: "consume", args: [9, ACTION], from: consumer });
+      const reqs = [
+        { to: proxy, fn: "usage", args: [9, ACTION], blockTag },
+        { to: proxy, fn: "counters", args: [9, ACTION], blockTag },
+        { to: proxy, fn: "paused", args: [], blockTag },
+        { to: proxy, fn: "hasRole", args: [CONSUMER, consumer], blockTag },
+        { to: proxy, fn: "consume", args: [0, ACTION], blockTag }, // the caller holds no CONSUMER role
+        { to: proxy, fn: "usage", args: [10, ACTION], blockTag },
+      ];
+      const many = await chain.callMany(reqs);
+      expect(many).to.have.length(reqs.length);
+      expect(many[0]).to.deep.equal([1n, 2n, 0n]);
+      expect(many[1]).to.deep.equal([1n, 0n]);
+      for (const i of [0, 1, 2, 3, 5]) expect(many[i]).to.deep.equal(await chain.call(reqs[i]));
+      const err = many[4] as EvmChainError;
+      expect(err).to.be.instanceOf(EvmChainError);
+      expect(err.kind).to.equal("revert");
+      expect(decodeRevert(rl, err.revertData ?? "0x")?.name).to.equal("Unauthorized");
+      const single = await chain.call(reqs[4]).catch((e: EvmChainError) => e);
+      expect(err.revertData).to.equal((single as EvmChainError).revertData);
+    });
+
     it("a view that reverts rejects with the revert data too", async () => {
       // A stranger's call is fine for views; an unauthorized send is a revert with 1001.
       const stranger = (await chain.accounts())[2];

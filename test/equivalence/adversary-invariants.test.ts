@@ -22,7 +22,8 @@ import { loadSpec } from "../../src/spec";
  */
 
 const spec = loadSpec();
-const runner = { spec } as unknown as DifferentialRunner;
+// A runner with no state digest: every read goes to the stub stack.
+const runner = { spec, readAfterStep: () => undefined } as unknown as DifferentialRunner;
 const A = ADV_ACTIONS[0];
 
 type Answers = Record<string, (args: Record<string, unknown>) => Canon>;

@@ -95,6 +95,20 @@ interface RawLog {
 /** The UUPS upgrade entry point, from OpenZeppelin's compiled `UUPSUpgradeable`. */
 const UUPS_ARTIFACT = "UUPSUpgradeable";
 
+/**
+ * The batch caller of `callMany`, never deployed: put at the zero address (the caller a
+ * `call` without `from` has) by an `eth_call` state override. Input: per call the 20-byte target, a 2-byte data length, the data.
+ * Output: per call a word with the success flag (1 or 0), a word with the length of the
+ * return data, the return (or revert) data. Hand-assembled (90 bytes):
+ * `p = o = 0; while p < calldatasize { target, len from calldata[p..]; copy the data to
+ * memory[o+64]; ok = CALL(gas, target, 0, memory[o+64..+len]); memory[o] = ok;
+ * memory[o+32] = returndatasize; returndatacopy to memory[o+64]; o += 64 + returndatasize;
+ * p += 22 + len } return memory[0..o]`.
+ */
+const BATCH_CALLER = ZeroAddress;
+const BATCH_CALLER_CODE =
+  "0x600060005b36821061000f576000f35b813560601c826014013560f01c808460160184604001376000600082856040016000865af183523d808460200152806000856040013e8301604001925090508201601601915061000456";
+
 const RPC_UNSUPPORTED = /method .* (not found|not supported|does not exist)|not supported|unsupported/i;
 
 /** Revert data (0x hex) of an error as Hardhat or ethers throws it, wherever it sits. */
@@ -217,21 +231,42 @@ export class RpcEvmChain implements EvmChain {
     const gas = await this.gasOf(req.gasLimit, { from: req.from, to: req.to, data, value: req.value });
     const tx = { from: req.from, to: req.to, data, gas, value: req.value, nonce: req.nonce };
     const fn = fragment.outputs.length > 0 && req.returnValue !== false ? fragment.format("sighash") : undefined;
-    const pending = this.pendingCall && fn !== undefined ? await this.pendingOutput(tx) : undefined;
-    const receipt = await this.transact(tx, req.fn);
-    const proven =
-      pending !== undefined &&
-      num(receipt.blockNumber) === pending.latest + 1 &&
-      receipt.transactionIndex !== undefined &&
-      num(receipt.transactionIndex) === 0;
-    return this.resultOf(receipt, iface, fn, proven ? pending.output : undefined);
+    // The latest block is read before the next block's time is set: a transaction then
+    // mined in the block right after it, as its first, is in the block that time applies
+    // to (no other block was mined in between), so its time needs no block lookup.
+    const latest = this.pendingCall && req.blockTime !== undefined ? await this.height() : undefined;
+    if (req.blockTime !== undefined) await this.setNextBlockTime(req.blockTime);
+    const pending = this.pendingCall && fn !== undefined ? await this.pendingOutput(tx, latest) : undefined;
+    const first = (r: { blockNumber: string; transactionIndex?: string }, after: number | undefined) =>
+      after !== undefined &&
+      num(r.blockNumber) === after + 1 &&
+      r.transactionIndex !== undefined &&
+      num(r.transactionIndex) === 0;
+    let receipt: RawReceipt;
+    try {
+      receipt = await this.transact(tx, req.fn);
+    } catch (err) {
+      if (err instanceof EvmChainError && err.kind === "revert" && err.txHash && latest !== undefined) {
+        const r = (await this.request("eth_getTransactionReceipt", [err.txHash]).catch(
+          () => null,
+        )) as RawReceipt | null;
+        if (r && first(r, latest)) err.mined = { blockNumber: num(r.blockNumber), blockTime: req.blockTime as number };
+      }
+      throw err;
+    }
+    const known = first(receipt, latest) ? req.blockTime : undefined;
+    const proven = pending !== undefined && first(receipt, pending.latest);
+    return this.resultOf(receipt, iface, fn, proven ? pending.output : undefined, known);
   }
 
   /** The output of `tx` as an `eth_call` of the pending block, with the latest block's number. */
-  private async pendingOutput(tx: UnsignedTx): Promise<{ output: string; latest: number } | undefined> {
+  private async pendingOutput(
+    tx: UnsignedTx,
+    knownLatest: number | undefined,
+  ): Promise<{ output: string; latest: number } | undefined> {
     try {
       const [latest, output] = await Promise.all([
-        this.request("eth_blockNumber", []) as Promise<string>,
+        knownLatest ?? this.height(),
         this.request("eth_call", [
           {
             from: tx.from,
@@ -243,7 +278,7 @@ export class RpcEvmChain implements EvmChain {
           "pending",
         ]) as Promise<string>,
       ]);
-      return { output, latest: num(latest) };
+      return { output, latest };
     } catch {
       return undefined; // a revert: the transaction reverts too and carries its own data
     }
@@ -263,6 +298,73 @@ export class RpcEvmChain implements EvmChain {
       throw this.revertError(err, `call ${req.fn}`, undefined);
     }
     return [...iface.decodeFunctionResult(fragment, out)];
+  }
+
+  /**
+   * Several view calls on the same block: per call its decoded output, or the error `call`
+   * would throw. On the embedded chain they run in one `eth_call` of a batch caller put in
+   * place by a state override (nothing is deployed): it CALLs each target in turn with the
+   * same data and keeps each success flag and return (or revert) data. The caller sits at
+   * the zero address, so each call sees what it sees on its own (`msg.sender` is the zero
+   * address, as for `call` without `from`); calls with a `from` are made one by one.
+   * Elsewhere the calls run concurrently.
+   */
+  async callMany(reqs: readonly EvmCallRequest[]): Promise<(unknown[] | EvmChainError)[]> {
+    const tags = new Set(reqs.map((r) => r.blockTag ?? "latest"));
+    if (this.backend !== "embedded" || tags.size !== 1 || reqs.some((r) => r.from !== undefined) || reqs.length < 2) {
+      return Promise.all(
+        reqs.map((r) =>
+          this.call(r).catch((err: unknown) => {
+            if (err instanceof EvmChainError) return err;
+            throw err;
+          }),
+        ),
+      );
+    }
+    const encoded = reqs.map((r) => {
+      const iface = this.interfaceOf(r.to);
+      const fragment = iface.getFunction(r.fn);
+      if (!fragment) throw new EvmChainError(`${r.to} has no function ${r.fn}`, { kind: "invalid", op: "call" });
+      const data = iface.encodeFunctionData(fragment, r.args ?? []);
+      if ((data.length - 2) / 2 > 0xffff) throw new EvmChainError(`call ${r.fn}: data too long`, { kind: "invalid" });
+      return { iface, fragment, data };
+    });
+    const input =
+      "0x" +
+      reqs
+        .map((r, i) => r.to.slice(2).toLowerCase() + ((encoded[i].data.length - 2) / 2).toString(16).padStart(4, "0"))
+        .map((head, i) => head + encoded[i].data.slice(2))
+        .join("");
+    const [tag] = [...tags];
+    const blockTag = typeof tag === "number" ? toBeHex(tag) : tag;
+    const out = (await this.request("eth_call", [
+      { from: ZeroAddress, to: BATCH_CALLER, data: input },
+      blockTag,
+      { [BATCH_CALLER]: { code: BATCH_CALLER_CODE } },
+    ])) as string;
+    const bytes = out.slice(2);
+    const results: (unknown[] | EvmChainError)[] = [];
+    let at = 0;
+    for (const [i, r] of reqs.entries()) {
+      if (bytes.length < at + 128) throw new EvmChainError("batch call: short answer", { kind: "rpc", op: "call" });
+      const ok = BigInt(`0x${bytes.slice(at, at + 64)}`) === 1n;
+      const len = Number(BigInt(`0x${bytes.slice(at + 64, at + 128)}`));
+      const data = `0x${bytes.slice(at + 128, at + 128 + len * 2)}`;
+      at += 128 + len * 2;
+      if (!ok) {
+        results.push(
+          new EvmChainError(`call ${r.fn}: execution reverted`, {
+            kind: "revert",
+            revertData: data,
+            op: `call ${r.fn}`,
+          }),
+        );
+        continue;
+      }
+      results.push([...encoded[i].iface.decodeFunctionResult(encoded[i].fragment, data)]);
+    }
+    if (at !== bytes.length) throw new EvmChainError("batch call: answer longer than the calls", { kind: "rpc" });
+    return results;
   }
 
   async upgrade(req: EvmUpgradeRequest): Promise<EvmTxResult> {
@@ -473,10 +575,14 @@ export class RpcEvmChain implements EvmChain {
     iface: Interface | undefined,
     fn: string | undefined,
     output?: string,
+    blockTime?: number,
   ): Promise<EvmTxResult> {
     const blockNumber = num(receipt.blockNumber);
-    const [block, returnValue] = await Promise.all([
-      this.request("eth_getBlockByNumber", [receipt.blockNumber, false]) as Promise<RawBlock>,
+    const [timestamp, returnValue] = await Promise.all([
+      blockTime ??
+        (this.request("eth_getBlockByNumber", [receipt.blockNumber, false]) as Promise<RawBlock>).then((b) =>
+          num(b.timestamp),
+        ),
       (async (): Promise<unknown[] | undefined> => {
         if (!iface || fn === undefined) return [];
         if (output !== undefined) return [...iface.decodeFunctionResult(fn, output)];
@@ -487,7 +593,7 @@ export class RpcEvmChain implements EvmChain {
     return {
       hash: receipt.transactionHash,
       blockNumber,
-      blockTime: num(block.timestamp),
+      blockTime: timestamp,
       gasUsed: BigInt(receipt.gasUsed),
       returnValue,
       events: receipt.logs.map((log) => this.decodeLog(log)),

@@ -125,9 +125,33 @@ function txOf(raw: RawTx): WasmTxResult {
   return { data, rawData, events: raw.events, gas: gasOf(raw.gas) };
 }
 
+function errorOf(e: RawError, op: string): WasmChainError {
+  return new WasmChainError(e.message, {
+    kind: e.kind,
+    code: e.vagus_code,
+    specName: e.vagus_name,
+    codespace: e.codespace,
+    abciCode: e.code,
+    log: e.log,
+    gas: e.gas ? gasOf(e.gas) : undefined,
+    op,
+  });
+}
+
+/** A smart query's parsed answer; a non-JSON answer is an error (see `query`). */
+function queryAnswer(contract: string, ok: { data: string; json: unknown }): unknown {
+  if (ok.json === null && Buffer.from(ok.data, "base64").toString("utf8").trim() !== "null") {
+    throw new WasmChainError(`query answer of ${contract} is not JSON`, { kind: "invalid", op: "query" });
+  }
+  return ok.json;
+}
+
 function blockOf(raw: RawBlock): BlockInfo {
   return { height: raw.height, time: raw.time, timeNanos: raw.time_nanos, chainId: raw.chain_id };
 }
+
+/** One answer of `EngineClient.queryBatch`: the parsed answer, or the error `query` would throw. */
+export type QueryBatchAnswer = { answer: unknown; error?: undefined } | { error: WasmChainError };
 
 export class EngineClient implements WasmChain {
   readonly backend = "embedded" as const;
@@ -354,11 +378,35 @@ export class EngineClient implements WasmChain {
   }
 
   async query<T = unknown>(contract: string, msg: unknown): Promise<T> {
-    const ok = (await this.request("query", { contract, msg })) as { data: string; json: unknown };
-    if (ok.json === null && Buffer.from(ok.data, "base64").toString("utf8").trim() !== "null") {
-      throw new WasmChainError(`query answer of ${contract} is not JSON`, { kind: "invalid", op: "query" });
-    }
-    return ok.json as T;
+    return queryAnswer(
+      contract,
+      (await this.request("query", { contract, msg })) as { data: string; json: unknown },
+    ) as T;
+  }
+
+  /**
+   * Several smart queries in one engine request, on the same state and block (a state
+   * digest costs one round trip): per query its answer, or the error `query` would throw.
+   */
+  async queryBatch(queries: readonly { contract: string; msg: unknown }[]): Promise<QueryBatchAnswer[]> {
+    if (queries.length === 0) return [];
+    const raw = (await this.request("query_batch", { queries })) as (
+      { ok: { data: string; json: unknown } } | { err: RawError }
+    )[];
+    if (!Array.isArray(raw) || raw.length !== queries.length)
+      throw new WasmChainError("vagus-wasm-engine answered a query batch with the wrong number of answers", {
+        kind: "invalid",
+        op: "query_batch",
+      });
+    return raw.map((r, i): QueryBatchAnswer => {
+      if ("err" in r) return { error: errorOf(r.err, "query") };
+      try {
+        return { answer: queryAnswer(queries[i].contract, r.ok) };
+      } catch (err) {
+        if (err instanceof WasmChainError) return { error: err };
+        throw err;
+      }
+    });
   }
 
   async setBlock(block: { time?: number | bigint; height?: number | bigint }): Promise<BlockInfo> {
@@ -420,19 +468,7 @@ export class EngineClient implements WasmChain {
     this.pending.delete(msg.id as number);
     if (this.pending.size === 0) this.idle();
     if (msg.err) {
-      const e = msg.err;
-      p.reject(
-        new WasmChainError(e.message, {
-          kind: e.kind,
-          code: e.vagus_code,
-          specName: e.vagus_name,
-          codespace: e.codespace,
-          abciCode: e.code,
-          log: e.log,
-          gas: e.gas ? gasOf(e.gas) : undefined,
-          op: p.op,
-        }),
-      );
+      p.reject(errorOf(msg.err, p.op));
     } else {
       p.resolve(msg.ok);
     }

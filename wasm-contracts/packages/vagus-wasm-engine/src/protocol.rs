@@ -45,6 +45,11 @@ enum Request {
         contract: String,
         msg: Value,
     },
+    /// Several smart queries on the same state and block in one line (a state digest):
+    /// one answer each, in order, each its own `ok` or `err`.
+    QueryBatch {
+        queries: Vec<BatchQuery>,
+    },
     Migrate {
         contract: String,
         sender: String,
@@ -81,6 +86,13 @@ enum Request {
         contract: String,
     },
     Info {},
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchQuery {
+    contract: String,
+    msg: Value,
 }
 
 /// An error response body.
@@ -166,6 +178,15 @@ fn block_json(engine: &Engine) -> Value {
     })
 }
 
+fn query_json(engine: &mut Engine, contract: &str, msg: &Value) -> Result<Value, Failure> {
+    let out = engine.query(contract, &msg_bytes(msg))?;
+    Ok(json!({
+        "data": B64.encode(out.data.as_slice()),
+        "json": serde_json::from_slice::<Value>(out.data.as_slice()).unwrap_or(Value::Null),
+        "gas": out.gas,
+    }))
+}
+
 fn handle(engine: &mut Engine, request: Request) -> Result<Value, Failure> {
     Ok(match request {
         Request::Store {
@@ -227,14 +248,16 @@ fn handle(engine: &mut Engine, request: Request) -> Result<Value, Failure> {
             msg,
             gas_limit,
         } => tx_json(engine.migrate(&sender, &contract, code_id, &msg_bytes(&msg), gas_limit)?),
-        Request::Query { contract, msg } => {
-            let out = engine.query(&contract, &msg_bytes(&msg))?;
-            json!({
-                "data": B64.encode(out.data.as_slice()),
-                "json": serde_json::from_slice::<Value>(out.data.as_slice()).unwrap_or(Value::Null),
-                "gas": out.gas,
-            })
-        }
+        Request::Query { contract, msg } => query_json(engine, &contract, &msg)?,
+        Request::QueryBatch { queries } => Value::Array(
+            queries
+                .iter()
+                .map(|q| match query_json(engine, &q.contract, &q.msg) {
+                    Ok(ok) => json!({ "ok": ok }),
+                    Err(f) => json!({ "err": error_body(&f) }),
+                })
+                .collect(),
+        ),
         Request::SetBlock {
             time,
             nanos,
@@ -341,6 +364,10 @@ pub fn respond(engine: &mut Engine, line: &str) -> Value {
 }
 
 fn error_json(id: Value, f: &Failure) -> Value {
+    json!({ "id": id, "err": error_body(f) })
+}
+
+fn error_body(f: &Failure) -> Value {
     let e = &f.error;
     let mut err = json!({
         "message": e.message,
@@ -358,7 +385,7 @@ fn error_json(id: Value, f: &Failure) -> Value {
             err["vagus_name"] = json!(name);
         }
     }
-    json!({ "id": id, "err": err })
+    err
 }
 
 /// `vagus:<4 digits> <Name>` anywhere in a contract error.

@@ -97,6 +97,47 @@ fn the_json_lines_protocol_runs_a_deploy_and_isolates_with_snapshots() {
 }
 
 #[test]
+fn a_query_batch_answers_each_query_as_a_query_does_errors_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe.wasm");
+    std::fs::write(&probe, probe_wasm()).unwrap();
+    let admin = vagus_wasm_engine::EngineApi::new("wasm")
+        .unwrap()
+        .addr_make("admin");
+    let contract = "wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d";
+    let missing = vagus_wasm_engine::EngineApi::new("wasm")
+        .unwrap()
+        .addr_make("nobody");
+    let get = |key: &str| json!({ "get": { "key": key } });
+    let r = session(&[
+        json!({ "id": 1, "op": "store", "wasm_path": probe }),
+        json!({ "id": 2, "op": "instantiate", "code_id": 1, "sender": admin, "admin": admin,
+                "label": "probe", "msg": { "writes": [["k", "v"], ["j", "w"]] } }),
+        json!({ "id": 3, "op": "query_batch", "queries": [
+            { "contract": contract, "msg": get("k") },
+            { "contract": missing, "msg": get("k") },
+            { "contract": contract, "msg": get("j") },
+        ] }),
+        json!({ "id": 4, "op": "query", "contract": contract, "msg": get("k") }),
+        json!({ "id": 5, "op": "query", "contract": missing, "msg": get("k") }),
+        json!({ "id": 6, "op": "query", "contract": contract, "msg": get("j") }),
+        json!({ "id": 7, "op": "query_batch", "queries": [] }),
+        json!({ "id": 8, "op": "query_batch", "queries": [{ "contract": contract }] }),
+    ]);
+    let batch = r[2]["ok"].as_array().expect("an array of answers");
+    assert_eq!(batch.len(), 3);
+    assert_eq!(batch[0]["ok"]["json"], "v");
+    assert_eq!(batch[2]["ok"]["json"], "w");
+    assert_eq!(batch[1]["err"]["kind"], "not_found");
+    // Each answer is exactly what the query alone answers (gas included).
+    assert_eq!(batch[0]["ok"], r[3]["ok"]);
+    assert_eq!(batch[1]["err"], r[4]["err"]);
+    assert_eq!(batch[2]["ok"], r[5]["ok"]);
+    assert_eq!(r[6]["ok"], json!([]));
+    assert_eq!(r[7]["err"]["kind"], "invalid");
+}
+
+#[test]
 fn garbage_lines_get_an_error_response_and_the_engine_keeps_serving() {
     let r = session(&[json!("not an object"), json!({ "id": 2, "op": "block" })]);
     assert_eq!(r[0]["err"]["kind"], "invalid");
