@@ -15,10 +15,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 files_cache=cache/hardhat/solidity-files-cache.json
-if [ -z "${VAGUS_CACHE_DIR:-}" ]; then exec npx hardhat compile "$@"; fi
-store="$VAGUS_CACHE_DIR/hardhat-build"
+store="${VAGUS_CACHE_DIR:+$VAGUS_CACHE_DIR/hardhat-build}"
 
-if [ ! -f "$files_cache" ] && [ -f "$store/complete" ]; then
+seeded=0
+if [ -n "$store" ] && [ ! -f "$files_cache" ] && [ -f "$store/complete" ]; then
+  seeded=1
   echo "build:evm: no Hardhat files cache here; starting from the build kept in $store"
   rm -rf artifacts/evm cache/hardhat typechain-types
   mkdir -p artifacts cache
@@ -39,9 +40,19 @@ fi
 
 npx hardhat compile "$@"
 
+# An incremental compile leaves one build-info file per compile job; Slither
+# (scripts/slither.mjs) reads them all and would then force a full compile during lint,
+# beside the tests that read artifacts/evm. After a build started from the kept one, and
+# whenever VAGUS_BUILD_ONE_BUILD_INFO=1 (npm test's build stage), force it here instead.
+build_infos=$(find artifacts/evm/build-info -name '*.json' 2>/dev/null | wc -l)
+if [ "$build_infos" -gt 1 ] && { [ "$seeded" = 1 ] || [ "${VAGUS_BUILD_ONE_BUILD_INFO:-0}" = 1 ]; }; then
+  echo "build:evm: $build_infos build-info files: hardhat compile --force, so that Slither reads one"
+  npx hardhat compile --force "$@"
+fi
+
 # Keep this build when it differs from the kept one. Written beside and renamed in, so a
 # concurrent reader sees the old build or the new one, never a partial copy.
-if [ -f "$files_cache" ] && [ -d typechain-types ] &&
+if [ -n "$store" ] && [ -f "$files_cache" ] && [ -d typechain-types ] &&
    ! { [ -f "$store/complete" ] && [ "$(cat "$store/root")" = "$PWD" ] &&
        cmp -s "$files_cache" "$store/hardhat/solidity-files-cache.json"; }; then
   mkdir -p "$VAGUS_CACHE_DIR"

@@ -117,7 +117,7 @@ finish() {
 }
 
 stage vectors "spec vectors are well-formed" node scripts/check-vectors.mjs
-stage build "build (solidity, typechain, wasm, schemas, engine)" npm run --silent build
+stage build "build (solidity, typechain, wasm, schemas, engine)" env VAGUS_BUILD_ONE_BUILD_INFO=1 npm run --silent build
 stage generated "generated files are committed and current" bash scripts/check-generated.sh
 # The build just compiled: neither stage below compiles again, so they never write
 # Hardhat's files cache at the same time (VAGUS_TEST_BUILT: scripts/ensure-types.sh;
