@@ -50,9 +50,11 @@ if [ "$build_infos" -gt 1 ] && { [ "$seeded" = 1 ] || [ "${VAGUS_BUILD_ONE_BUILD
   npx hardhat compile --force "$@"
 fi
 
-# Keep this build when it differs from the kept one. Written beside and renamed in, so a
+# Keep this build when it differs from the kept one and has one build-info file (a build
+# started from it then needs no forced compile when nothing changed). Written beside and renamed in, so a
 # concurrent reader sees the old build or the new one, never a partial copy.
-if [ -n "$store" ] && [ -f "$files_cache" ] && [ -d typechain-types ] &&
+build_infos=$(find artifacts/evm/build-info -name '*.json' 2>/dev/null | wc -l)
+if [ -n "$store" ] && [ "$build_infos" -eq 1 ] && [ -f "$files_cache" ] && [ -d typechain-types ] &&
    ! { [ -f "$store/complete" ] && [ "$(cat "$store/root")" = "$PWD" ] &&
        cmp -s "$files_cache" "$store/hardhat/solidity-files-cache.json"; }; then
   mkdir -p "$VAGUS_CACHE_DIR"
