@@ -84,5 +84,9 @@ COLD="$cold" TOTAL="$total" node -e '
   fs.writeFileSync("reports/install-times.json.tmp", JSON.stringify(r, null, 2) + "\n");
   fs.renameSync("reports/install-times.json.tmp", "reports/install-times.json");
 ' "${STEP_TIMES[@]}" || echo "(could not write reports/install-times.json)"
+# CI's clone is thrown away; the cache dir is not.
+if [ -n "${VAGUS_CACHE_DIR:-}" ] && [ -f reports/install-times.json ]; then
+  mkdir -p "$VAGUS_CACHE_DIR/reports" && cp reports/install-times.json "$VAGUS_CACHE_DIR/reports/install-times.json"
+fi
 
 log "install complete (${total} s)"

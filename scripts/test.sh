@@ -10,7 +10,7 @@
 # stage on its own, in order, with live output.
 #
 # Writes reports/test-times.json (each stage's seconds, the total, the date, the machine)
-# for BENCHMARKS.md (`npm run bench:record`).
+# for BENCHMARKS.md (`npm run bench:record`), and a copy in $VAGUS_CACHE_DIR/reports/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,6 +103,10 @@ write_times() {
     fs.writeFileSync(out + ".tmp", JSON.stringify(report, null, 2) + "\n");
     fs.renameSync(out + ".tmp", out);
   ' "$TIMES" || echo "(could not write reports/test-times.json)"
+  # CI's clone is thrown away; the cache dir is not.
+  if [ -n "${VAGUS_CACHE_DIR:-}" ] && [ -f reports/test-times.json ]; then
+    mkdir -p "$VAGUS_CACHE_DIR/reports" && cp reports/test-times.json "$VAGUS_CACHE_DIR/reports/test-times.json"
+  fi
 }
 
 finish() {
