@@ -56,7 +56,8 @@ fi
 build_infos=$(find artifacts/evm/build-info -name '*.json' 2>/dev/null | wc -l)
 if [ -n "$store" ] && [ "$build_infos" -eq 1 ] && [ -f "$files_cache" ] && [ -d typechain-types ] &&
    ! { [ -f "$store/complete" ] && [ "$(cat "$store/root")" = "$PWD" ] &&
-       cmp -s "$files_cache" "$store/hardhat/solidity-files-cache.json"; }; then
+       cmp -s "$files_cache" "$store/hardhat/solidity-files-cache.json" &&
+       [ "$(ls artifacts/evm/build-info)" = "$(ls "$store/evm/build-info")" ]; }; then
   mkdir -p "$VAGUS_CACHE_DIR"
   tmp="$store.tmp.$$"
   rm -rf "$tmp" && mkdir -p "$tmp"
