@@ -137,8 +137,9 @@ export function thisMachine(): Machine {
   return { nproc: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadavg: loadavg() };
 }
 
-function table(head: string[], rows: string[][], rightFrom: number): string {
-  const align = head.map((_, i) => (i >= rightFrom ? "---:" : "---"));
+/** `right`: the first right-aligned (numeric) column, and optionally the first one after them. */
+function table(head: string[], rows: string[][], rightFrom: number, rightTo = head.length): string {
+  const align = head.map((_, i) => (i >= rightFrom && i < rightTo ? "---:" : "---"));
   return [head, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
 
@@ -198,6 +199,7 @@ export function wasmSection(rep: NonNullable<Reports["wasm"]>, base: Baseline, r
       ["component", "operation", "scenario", "previous SDK gas", "new SDK gas", "change", "new VM gas", "target"],
       rows,
       3,
+      7,
     ),
   ].join("\n");
 }
@@ -232,7 +234,7 @@ export function equivalenceSection(rep: NonNullable<Reports["equivalence"]>, bas
       `Previous: ${day(base.equivalence.date)} (${machineLine(base.equivalence.machine, "")}). ` +
       "Rates depend on the machine and its load: the load average is the one at the end of the run.",
     "",
-    table(["run", "digest", "steps", "previous steps/s", "new steps/s", "target"], rows, 2),
+    table(["run", "digest", "steps", "previous steps/s", "new steps/s", "target"], rows, 2, 5),
   ].join("\n");
 }
 
@@ -292,7 +294,7 @@ export function testTimesSection(
     warm ? `**${fmt(warm.seconds)}** (${day(warm.date)})` : "not measured",
     "",
   ]);
-  out.push(table(["install", "previous s", "new s", "target"], rows, 1));
+  out.push(table(["install", "previous s", "new s", "target"], rows, 1, 3));
   const steps = install?.steps;
   if (install && steps && steps.length > 0) {
     out.push("", `Steps of the last install run: ${steps.map((s) => `${s.name} ${fmt(s.seconds)} s`).join(", ")}.`);
@@ -340,13 +342,16 @@ export function targetsSection(r: Reports, b: Baseline, ref: Reference): string 
     const digits = t.source === "equivalence" ? 1 : 0;
     const e = t.component ? ref.earlier.find((x) => rowKey(x) === rowKey(t as GasRowRef)) : undefined;
     const now = rowValue(t, r);
+    const prev = baseValue(t, b);
+    // A cold install is rarely measured again: its previous figure still decides the target.
+    const carried = now === undefined && t.source === "install" && prev !== undefined;
     return [
       t.what,
       `${t.max !== undefined ? "≤" : "≥"} ${fmt(t.max ?? t.min)} ${t.unit}`,
       e ? fmt(e.gas) : "",
-      fmt(baseValue(t, b), digits),
+      fmt(prev, digits),
       now === undefined ? "not measured in these reports" : `**${fmt(now, digits)}**`,
-      verdict(now, t, digits),
+      carried ? `${verdict(prev, t, digits)} (previous figure)` : verdict(now, t, digits),
     ];
   });
   return [
@@ -354,7 +359,7 @@ export function targetsSection(r: Reports, b: Baseline, ref: Reference): string 
     "",
     "Written from the reports by `npm run bench:record`; the sections below give dates and machines.",
     "",
-    table(["target", "bound", "earlier impl.", "previous", "new", "verdict"], rows, 2),
+    table(["target", "bound", "earlier impl.", "previous", "new", "verdict"], rows, 2, 5),
   ].join("\n");
 }
 
