@@ -18,7 +18,9 @@
 #   6. JSON schemas (examples/schema.rs, write_api!) -> schema/<contract-dir>/, built
 #      natively with the default (rustup) cargo
 #
-# Idempotent: cargo's own caching plus stamps make an unchanged tree a ~seconds no-op.
+# Idempotent: cargo's own caching plus the artifact cache (steps 2-4 keyed by the raw
+# build's sha256, the wasm-opt version and flags, the cosmwasm-check version and
+# capabilities) make an unchanged tree a ~seconds no-op, in a fresh clone too.
 #
 # Usage: scripts/build-wasm.sh [--no-schema]
 # Env:   CARGO_TARGET_DIR   native target dir (default <repo>/target)
@@ -26,6 +28,7 @@
 #        WASM_MAX_BYTES     size limit per artifact (default 327680 = 320 KiB, docs/decisions/0042)
 #        WASM_CARGO / WASM_RUSTC  toolchain for the wasm build (default /usr/bin/...)
 #        COSMWASM_CHECK     cosmwasm-check binary (default: PATH, then ~/.cargo/bin)
+#        VAGUS_CACHE_DIR    artifact cache in $VAGUS_CACHE_DIR/wasm-opt (default: in $WASM_TARGET_DIR)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,7 +54,11 @@ WASM_RUSTC="${WASM_RUSTC:-/usr/bin/rustc}"
 WASM_MAX_BYTES="${WASM_MAX_BYTES:-327680}"
 ARTIFACTS="$ROOT/artifacts/wasm"
 SCHEMA_DIR="$ROOT/schema"
-STAMPS="$WASM_TARGET_DIR/vagus-stamps"
+# Optimised and checked artifacts keyed by the raw build's hash and the tools' versions:
+# under $VAGUS_CACHE_DIR (outside the clone, so CI's clean clones reuse it), else in the
+# wasm target dir. wasm-opt -Oz --converge and cosmwasm-check are most of a warm build.
+OPT_CACHE="${VAGUS_CACHE_DIR:+$VAGUS_CACHE_DIR/wasm-opt}"
+OPT_CACHE="${OPT_CACHE:-$WASM_TARGET_DIR/vagus-opt-cache}"
 # wasmvm 2.2 / wasmd default capabilities. A contract requiring anything else fails.
 CAPABILITIES="iterator,staking,stargate,cosmwasm_1_1,cosmwasm_1_2,cosmwasm_1_3,cosmwasm_1_4,cosmwasm_2_0,cosmwasm_2_1,cosmwasm_2_2"
 # wabt 1.0.32 enables these post-MVP proposals by default; switch every one off.
@@ -109,7 +116,7 @@ mapfile -t CONTRACTS < <(
 )
 [ "${#CONTRACTS[@]}" -gt 0 ] || die "no contracts (cdylib members) under wasm-contracts/contracts/"
 
-mkdir -p "$ARTIFACTS" "$STAMPS"
+mkdir -p "$ARTIFACTS" "$OPT_CACHE"
 T_ALL=$(now)
 
 # ---- 1. wasm build ---------------------------------------------------------------------
@@ -143,19 +150,26 @@ for c in "${CONTRACTS[@]}"; do
   read -r pkg lib _dir _schema <<<"$c"
   raw="$WASM_TARGET_DIR/$TARGET/release/$lib.wasm"
   out="$ARTIFACTS/$lib.wasm"
-  stamp="$STAMPS/$lib.stamp"
   expected+=("$lib.wasm")
   [ -f "$raw" ] || die "$raw was not produced"
 
   raw_sha=$(sha256sum "$raw" | cut -d' ' -f1)
   key="raw=$raw_sha opt=[$OPT_VERSION ${WASM_OPT_FLAGS[*]}] check=[$CHECK_VERSION $CAPABILITIES]"
-  if [ -f "$out" ] && [ -f "$stamp" ] &&
-     [ "$(cat "$stamp")" = "$key out=$(sha256sum "$out" | cut -d' ' -f1)" ]; then
-    echo "$lib.wasm: unchanged (optimised and checked before)"
+  cached="$OPT_CACHE/$lib-$(printf '%s' "$key" | sha256sum | cut -d' ' -f1).wasm"
+  if [ -f "$cached" ] && [ -f "$cached.sha256" ] &&
+     [ "$(cat "$cached.sha256")" = "$(sha256sum <"$cached" | cut -d' ' -f1)" ]; then
+    # The same raw build through the same wasm-opt and cosmwasm-check gives the same
+    # artifact: skip both. The cheap structural checks run again on what is copied.
+    cp -f "$cached" "$out.tmp" && mv -f "$out.tmp" "$out"
+    touch "$cached" "$cached.sha256"
+    echo "$lib.wasm: from the build cache (same raw build, wasm-opt and cosmwasm-check)"
     wasm-validate "${MVP_VALIDATE_FLAGS[@]}" "$out" || die "$lib.wasm uses post-MVP features"
+    exports=$(wasm-objdump -x -j Export "$out")
+    for e in instantiate execute query; do
+      grep -q "\"$e\"" <<<"$exports" || die "$lib.wasm does not export '$e' (library feature on?)"
+    done
     continue
   fi
-  rm -f "$stamp"
 
   # Gate the raw build first: wasm-opt --mvp-features would also refuse post-MVP input,
   # but with pages of diagnostics.
@@ -179,8 +193,13 @@ for c in "${CONTRACTS[@]}"; do
   log "cosmwasm-check $CHECK_VERSION $lib.wasm"
   "$COSMWASM_CHECK" --available-capabilities "$CAPABILITIES" "$out"
 
-  echo "$key out=$(sha256sum "$out" | cut -d' ' -f1)" > "$stamp"
+  # Into the cache only after every check passed; the .sha256 is written first and the
+  # artifact renamed in last, so a reader never takes a half-written entry.
+  sha256sum <"$out" | cut -d' ' -f1 >"$cached.sha256.tmp.$$" && mv -f "$cached.sha256.tmp.$$" "$cached.sha256"
+  cp -f "$out" "$cached.tmp.$$" && mv -f "$cached.tmp.$$" "$cached"
 done
+# Entries unused for 30 days (each hit touches its entry).
+find "$OPT_CACHE" -type f -mtime +30 -delete 2>/dev/null || true
 T_CHECK=$(since "$T")
 
 # Artifacts of contracts that no longer exist would otherwise linger in checksums.txt.

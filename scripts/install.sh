@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n==> %s\n' "$*"; }
 
+# Each step's seconds go to reports/install-times.json at the end (BENCHMARKS.md,
+# `npm run bench:record`); "cold" means Debian packages were missing at the start.
+T_INSTALL=$SECONDS
+T_STEP=$SECONDS
+STEP_TIMES=()
+step_done() { STEP_TIMES+=("$1=$((SECONDS - T_STEP))"); T_STEP=$SECONDS; }
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
@@ -31,6 +38,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   log "Debian packages already installed"
 fi
+cold=false; [ "${#missing[@]}" -eq 0 ] || cold=true
+step_done "Debian packages"
 
 log "npm ci"
 # A stamp of the lockfile's hash lets a second run skip the reinstall.
@@ -41,6 +50,7 @@ else
   npm ci --no-audit --no-fund
   echo "$lock_sha" > node_modules/.vagus-lock-sha256
 fi
+step_done "npm ci"
 
 # Slither's install is mostly PyPI downloads: it runs beside the CPU-bound Rust and Go
 # builds below, its output kept in a log and shown when it is waited for.
@@ -51,9 +61,11 @@ slither_pid=$!
 
 log "Rust side (cosmwasm-check, crate sources)"
 bash scripts/install-rust.sh
+step_done "Rust side"
 
 log "wasmd (the CosmWasm localnet node, built from source through the Go module proxy)"
 bash scripts/build-wasmd.sh
+step_done "wasmd"
 
 log "Slither (waiting for the background install)"
 if wait "$slither_pid"; then cat "$slither_log"; rm -f "$slither_log"; else
@@ -61,4 +73,20 @@ if wait "$slither_pid"; then cat "$slither_log"; rm -f "$slither_log"; else
   echo "install.sh: the Slither install failed (log above)" >&2; exit 1
 fi
 
-log "install complete"
+step_done "Slither (waited for)"
+
+mkdir -p reports
+total=$((SECONDS - T_INSTALL))
+COLD="$cold" TOTAL="$total" node -e '
+  const fs = require("node:fs");
+  const steps = process.argv.slice(1).map((s) => { const i = s.lastIndexOf("="); return { name: s.slice(0, i), seconds: Number(s.slice(i + 1)) }; });
+  const r = { date: new Date().toISOString(), seconds: Number(process.env.TOTAL), cold: process.env.COLD === "true", steps };
+  fs.writeFileSync("reports/install-times.json.tmp", JSON.stringify(r, null, 2) + "\n");
+  fs.renameSync("reports/install-times.json.tmp", "reports/install-times.json");
+' "${STEP_TIMES[@]}" || echo "(could not write reports/install-times.json)"
+# CI's clone is thrown away; the cache dir is not.
+if [ -n "${VAGUS_CACHE_DIR:-}" ] && [ -f reports/install-times.json ]; then
+  mkdir -p "$VAGUS_CACHE_DIR/reports" && cp reports/install-times.json "$VAGUS_CACHE_DIR/reports/install-times.json"
+fi
+
+log "install complete (${total} s)"
