@@ -49,6 +49,7 @@ case "$NATIVE_TARGET_DIR" in /*) ;; *) NATIVE_TARGET_DIR="$ROOT/$NATIVE_TARGET_D
 # Own dir for this flag set (panic=immediate-abort below): cargo does not key artifacts by
 # RUSTFLAGS, so sharing a dir with another flag set would rebuild std on every switch.
 WASM_TARGET_DIR="${WASM_TARGET_DIR:-$NATIVE_TARGET_DIR/wasm-ia}"
+SCHEMA_TARGET_DIR="$NATIVE_TARGET_DIR/schema-native"
 WASM_CARGO="${WASM_CARGO:-/usr/bin/cargo}"
 WASM_RUSTC="${WASM_RUSTC:-/usr/bin/rustc}"
 WASM_MAX_BYTES="${WASM_MAX_BYTES:-327680}"
@@ -235,10 +236,13 @@ if [ "$WITH_SCHEMA" -eq 1 ]; then
     read -r pkg _lib dir example <<<"$c"
     [ "$example" != "-" ] || { echo "$pkg: no examples/schema.rs, no schema"; continue; }
     keep+=("$dir")
-    # Native build with the default (rustup) cargo, same target dir as tests/clippy.
-    cargo build --quiet --locked -p "$pkg" --example "$example"
+    # Native build with the default (rustup) cargo, in its own target dir: built alone, a
+    # contract has other features than in `cargo test --workspace`, and a cdylib's outputs
+    # carry no hash suffix, so in the tests' dir each build would undo the other's (~40 s
+    # here and ~90 s in the tests, on every run).
+    CARGO_TARGET_DIR="$SCHEMA_TARGET_DIR" cargo build --quiet --locked -p "$pkg" --example "$example"
     rm -rf "$stage" && mkdir -p "$stage"
-    (cd "$stage" && "$NATIVE_TARGET_DIR/debug/examples/$example" >/dev/null)
+    (cd "$stage" && "$SCHEMA_TARGET_DIR/debug/examples/$example" >/dev/null)
     [ -d "$stage/schema" ] || die "$pkg: examples/schema.rs wrote no schema/"
     mkdir -p "$SCHEMA_DIR"
     if ! diff -r -q "$stage/schema" "$SCHEMA_DIR/$dir" >/dev/null 2>&1; then
