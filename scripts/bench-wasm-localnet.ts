@@ -19,21 +19,14 @@ import path from "node:path";
 import { CosmjsChain } from "../src/chains/wasm";
 import { atomicWriteJson } from "../src/deployment/fsx";
 import { AddressBook } from "../src/equivalence/canon";
+import { SYSTEM_COMPONENTS } from "../src/equivalence/scenario";
 import { WasmStack } from "../src/equivalence/stacks";
 import { wiringSteps } from "../src/equivalence/wiring";
 import { loadSpec } from "../src/spec";
 import { localnet, mnemonicOf } from "../test/e2e/localnet";
 
 const ROOT = path.resolve(__dirname, "..");
-const COMPONENTS = [
-  "RateLimiter",
-  "CircuitBreaker",
-  "ANSStateManager",
-  "AfferentInbox",
-  "VagalBrake",
-  "CapabilityIssuer",
-  "ReflexArc",
-];
+const COMPONENTS = [...SYSTEM_COMPONENTS];
 const EX = 1;
 const ACTION = `0x${"a1".repeat(32)}`;
 const ROOT_HASH = `0x${"c3".repeat(32)}`;
